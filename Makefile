@@ -1,0 +1,72 @@
+# alicloud.hbr: the two commands are `make demo` and `make test` (see README.md).
+# Everything runs in a virtualenv this Makefile creates; a fresh machine needs only
+# Python 3, git and make.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV ?= $(CURDIR)/.venv
+BIN := $(VENV)/bin
+BUILD := $(CURDIR)/.build
+COLL_PARENT := $(BUILD)/collections
+COLL := $(COLL_PARENT)/ansible_collections/alicloud/hbr
+# Pythons that ansible-test sanity checks the modules against (each one found on PATH).
+SANITY_PYTHONS ?= 3.11
+export ANSIBLE_COLLECTIONS_PATH := $(COLL_PARENT)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help venv collection units emulator-tests integration sanity lint changelog-lint docs-check \
+        test demo bench soak clean
+
+help:
+	@echo "make demo   - start the emulator, protect a demo fleet twice, write the report"
+	@echo "make test   - everything CI runs: units, emulator suite, integration, sanity, lint"
+	@echo "make bench  - fleet-scale benchmarks against the emulator (writes benchmarks/RESULTS.md)"
+
+$(BIN)/.installed: requirements.txt test-requirements.txt emulator/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r test-requirements.txt
+	$(BIN)/python -m pip install --quiet -e ./emulator
+	touch $@
+
+venv: $(BIN)/.installed
+
+# ansible-test and the collection loader need the tree under ansible_collections/alicloud/hbr:
+# copy what git tracks (and untracked, not ignored files) there.
+collection: venv
+	rm -rf $(COLL)
+	mkdir -p $(COLL)
+	git ls-files -z --cached --others --exclude-standard \
+	  | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(COLL)
+
+units: collection
+	cd $(COLL) && $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
+
+emulator-tests: venv
+	cd emulator && $(BIN)/python -m pytest -q -p no:cacheprovider tests
+
+integration: collection
+	@if [ -d $(COLL)/tests/integration/targets ] && ls $(COLL)/tests/integration/targets | grep -q .; then \
+	  cd $(COLL) && $(BIN)/python tests/integration/run.py; \
+	else echo "no integration targets yet"; fi
+
+sanity: collection
+	cd $(COLL) && for py in $(SANITY_PYTHONS); do \
+	  $(BIN)/ansible-test sanity --venv --python $$py --color no || exit 1; done
+	@test -z "$$(ls $(COLL)/tests/sanity/ignore-*.txt 2>/dev/null)" || { echo "sanity ignore files are not allowed"; exit 1; }
+
+lint: collection
+	cd $(COLL) && $(BIN)/ansible-lint --offline --profile production
+
+changelog-lint: collection
+	cd $(COLL) && $(BIN)/antsibull-changelog lint
+
+docs-check: collection
+	@for m in $$(ls $(COLL)/plugins/modules/*.py 2>/dev/null | xargs -n1 basename | sed 's/\.py$$//'); do \
+	  $(BIN)/ansible-doc -t module alicloud.hbr.$$m >/dev/null || exit 1; echo "ansible-doc alicloud.hbr.$$m: ok"; done
+
+test: units emulator-tests integration sanity lint changelog-lint docs-check
+	@echo "make test: all checks passed"
+
+clean:
+	rm -rf $(BUILD) $(VENV)

@@ -1,0 +1,191 @@
+# -*- coding: utf-8 -*-
+# The retry loop, driven by a scripted session (no network, sleep patched).
+
+from __future__ import absolute_import, division, print_function
+
+import collections
+import json
+
+import pytest
+import requests
+
+from ansible_collections.alicloud.hbr.plugins.module_utils import _api
+
+Creds = collections.namedtuple('Creds', 'access_key_id access_key_secret security_token')
+Response = collections.namedtuple('Response', 'status_code text headers')
+
+
+def ok(**fields):
+    body = {'Success': True, 'Code': '200', 'RequestId': 'REQ-OK'}
+    body.update(fields)
+    return Response(200, json.dumps(body), {})
+
+
+def err(status, code, headers=None):
+    return Response(status, json.dumps({'Code': code, 'Message': code + ' happened', 'RequestId': 'REQ-' + code}),
+                    headers or {})
+
+
+class ScriptedSession:
+    """Answers each post with the next scripted item (a Response, or an exception to raise)."""
+
+    def __init__(self, script):
+        self.script = list(script)
+        self.sent = []
+
+    def post(self, url, data=None, headers=None, timeout=None, verify=None):
+        self.sent.append({'url': url, 'headers': dict(headers), 'data': data, 'verify': verify, 'timeout': timeout})
+        item = self.script.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    def close(self):
+        pass
+
+
+class RecordingRandom:
+    def __init__(self):
+        self.bounds = []
+
+    def uniform(self, low, high):
+        self.bounds.append((low, high))
+        return high / 2.0
+
+
+def make_api(script, signature_version='v3', retries=8):
+    sleeps = []
+    rng = RecordingRandom()
+    session = ScriptedSession(script)
+    api = _api.HbrApi(Creds('ak', 'sk', None), 'http://127.0.0.1:9', signature_version=signature_version,
+                      session=session, sleep=sleeps.append, rng=rng, retries=retries, backoff_base=0.5,
+                      backoff_cap=8.0)
+    return api, session, sleeps, rng
+
+
+def nonces(session, signature_version='v3'):
+    if signature_version == 'v3':
+        return [sent['headers']['x-acs-signature-nonce'] for sent in session.sent]
+    return [sent['url'].split('SignatureNonce=')[1].split('&')[0] for sent in session.sent]
+
+
+@pytest.mark.parametrize('signature_version', ['v3', 'v1'])
+def test_throttling_twice_then_success(signature_version):
+    api, session, sleeps, rng = make_api([err(400, 'Throttling.User'), err(400, 'Throttling.Api'),
+                                          ok(TaskId='t-1')], signature_version)
+    assert api.call('InstallBackupClients', {'InstanceIds': ['i-1']})['TaskId'] == 't-1'
+    assert len(session.sent) == 3
+    assert len(set(nonces(session, signature_version))) == 3, 'each attempt must carry a new nonce'
+    assert rng.bounds == [(0, 0.5), (0, 1.0)]
+    assert sleeps == [0.25, 0.5]
+    assert all(0 <= s <= 8.0 for s in sleeps)
+    assert [code for _, code in api.attempts] == ['Throttling.User', 'Throttling.Api', None]
+
+
+def test_server_error_is_retried_for_reads():
+    api, session, sleeps, _ = make_api([err(500, 'InternalError'), err(503, 'ServiceUnavailable'),
+                                        ok(Clients=[], TotalCount=0)])
+    api.call('DescribeBackupClients', {'ClientType': 'ECS_CLIENT'})
+    assert len(session.sent) == 3 and len(sleeps) == 2
+
+
+def test_dropped_connection_is_retried_for_reads():
+    dropped = requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('closed'))")
+    api, session, sleeps, _ = make_api([dropped, ok(Progress=100)])
+    assert api.call('DescribeTask', {'TaskId': 't-1'})['Progress'] == 100
+    assert len(session.sent) == 2 and len(sleeps) == 1
+
+
+def test_dropped_install_is_not_resent_blindly():
+    dropped = requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('closed'))")
+    api, session, sleeps, _ = make_api([dropped, ok(TaskId='t-2')])
+    with pytest.raises(_api.HbrApiError) as info:
+        api.call('InstallBackupClients', {'InstanceIds': ['i-1']})
+    assert info.value.ambiguous is True and info.value.code == 'ConnectionDropped'
+    assert len(session.sent) == 1 and sleeps == []
+
+
+def test_read_timeout_on_upgrade_is_ambiguous():
+    api, session, _, _ = make_api([requests.exceptions.ReadTimeout('read timed out')])
+    with pytest.raises(_api.HbrApiError) as info:
+        api.call('UpgradeBackupClients', {'InstanceIds': ['i-1']})
+    assert info.value.ambiguous and info.value.code == 'ReadTimeout'
+    assert len(session.sent) == 1
+
+
+def test_refused_connection_is_retried_even_for_writes():
+    refused = requests.exceptions.ConnectionError('NewConnectionError: [Errno 111] Connection refused')
+    api, session, _, _ = make_api([refused, ok(TaskId='t-3')])
+    assert api.call('InstallBackupClients', {'InstanceIds': ['i-1']})['TaskId'] == 't-3'
+    assert len(session.sent) == 2
+
+
+def test_auth_error_is_not_retried():
+    api, session, sleeps, _ = make_api([err(400, 'SignatureDoesNotMatch'), ok()])
+    with pytest.raises(_api.HbrApiError) as info:
+        api.call('DescribeTask', {'TaskId': 't-1'})
+    assert info.value.code == 'SignatureDoesNotMatch' and info.value.request_id == 'REQ-SignatureDoesNotMatch'
+    assert len(session.sent) == 1 and sleeps == []
+
+
+def test_retries_give_up_after_the_budget():
+    api, session, sleeps, _ = make_api([err(400, 'Throttling')] * 4, retries=3)
+    with pytest.raises(_api.HbrApiError) as info:
+        api.call('DescribeTask', {'TaskId': 't-1'})
+    assert info.value.code == 'Throttling'
+    assert len(session.sent) == 4 and len(sleeps) == 3
+
+
+def test_retry_after_header_is_honoured():
+    api, _, sleeps, _ = make_api([err(400, 'Throttling.User', {'x-acs-retry-after': '2000'}), ok()])
+    api.call('DescribeTask', {'TaskId': 't'})
+    assert sleeps == [2.0]
+
+
+def test_tls_settings_reach_the_session():
+    api, session, _, _ = make_api([ok()])
+    api.call('DescribeTask', {'TaskId': 't'})
+    assert session.sent[0]['verify'] is True
+    api = _api.HbrApi(Creds('a', 'b', None), 'https://x.test', ca_bundle='/tmp/ca.pem', session=ScriptedSession([ok()]),
+                      connect_timeout=3, read_timeout=7)
+    api.call('DescribeTask', {'TaskId': 't'})
+    assert api.session.sent[0]['verify'] == '/tmp/ca.pem' and api.session.sent[0]['timeout'] == (3, 7)
+    api = _api.HbrApi(Creds('a', 'b', None), 'https://x.test', validate_certs=False, session=ScriptedSession([ok()]))
+    api.call('DescribeTask', {'TaskId': 't'})
+    assert api.session.sent[0]['verify'] is False
+
+
+def test_user_agent_carries_collection_version():
+    api, session, _, _ = make_api([ok()])
+    api.call('DescribeTask', {'TaskId': 't'})
+    assert session.sent[0]['headers']['user-agent'].startswith('alicloud.hbr/%s ' % _api.COLLECTION_VERSION)
+
+
+def page(clients, total):
+    return ok(Clients=clients, TotalCount=total, PageNumber=1, PageSize=99)
+
+
+def test_paginate_reads_every_page_at_99():
+    clients = [{'ClientId': 'c-%03d' % n} for n in range(250)]
+    script = [page(clients[0:99], 250), page(clients[99:198], 250), page(clients[198:], 250)]
+    api, session, _, _ = make_api(script)
+    items = api.paginate('DescribeBackupClients', {'ClientType': 'ECS_CLIENT'}, ('Clients',))
+    assert [c['ClientId'] for c in items] == [c['ClientId'] for c in clients]
+    assert len(session.sent) == 3
+    assert ['PageNumber=%d' % n in s['url'] and 'PageSize=99' in s['url'] for n, s in enumerate(session.sent, 1)] \
+        == [True] * 3
+
+
+def test_paginate_wrapped_lists_and_empty():
+    api, session, _, _ = make_api([ok(Clients={'Client': [{'ClientId': 'c-1'}]}, TotalCount=1)])
+    assert api.paginate('DescribeClients', {}, ('Clients', 'Client')) == [{'ClientId': 'c-1'}]
+    api, session, _, _ = make_api([ok(TotalCount=0)])
+    assert api.paginate('DescribeBackupClients', {}, ('Clients',)) == []
+    assert len(session.sent) == 1
+
+
+def test_paginate_rejects_wrong_shapes_cleanly():
+    api, _, _, _ = make_api([ok(Clients='oops', TotalCount=1)])
+    with pytest.raises(_api.HbrApiError) as info:
+        api.paginate('DescribeBackupClients', {}, ('Clients',))
+    assert info.value.code == 'InvalidResponse'
