@@ -15,7 +15,7 @@ SANITY_PYTHONS ?= 3.11
 export ANSIBLE_COLLECTIONS_PATH := $(COLL_PARENT)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv collection units emulator-tests integration sanity lint changelog-lint docs-check \
+.PHONY: help venv collection units emulator-tests integration sanity sanity-bootstrap lint changelog-lint docs-check \
         test demo bench soak clean
 
 help:
@@ -38,6 +38,8 @@ collection: venv
 	mkdir -p $(COLL)
 	git ls-files -z --cached --others --exclude-standard \
 	  | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C $(COLL)
+	@# its own git repository: ansible-test lists files with git, and .build/ is ignored here
+	cd $(COLL) && git init -q && git add -A
 
 units: collection
 	cd $(COLL) && $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
@@ -50,7 +52,14 @@ integration: collection
 	  cd $(COLL) && $(BIN)/python tests/integration/run.py; \
 	else echo "no integration targets yet"; fi
 
-sanity: collection
+# ansible-test --venv fetches a pip bootstrap script from a host outside the package registries;
+# tests/utils/get_pip_bootstrap.py does the same job with ensurepip + PyPI.
+sanity-bootstrap: venv
+	@ver=$$($(BIN)/python tests/utils/pip_version.py); dest=$$HOME/.ansible/test/cache/get_pip_$${ver//./_}.py; \
+	  if [ ! -s "$$dest" ]; then mkdir -p $$(dirname $$dest); cp tests/utils/get_pip_bootstrap.py $$dest; \
+	  echo "installed pip bootstrap stand-in at $$dest"; fi
+
+sanity: collection sanity-bootstrap
 	cd $(COLL) && for py in $(SANITY_PYTHONS); do \
 	  $(BIN)/ansible-test sanity --venv --python $$py --color no || exit 1; done
 	@test -z "$$(ls $(COLL)/tests/sanity/ignore-*.txt 2>/dev/null)" || { echo "sanity ignore files are not allowed"; exit 1; }

@@ -143,9 +143,9 @@ options:
       - If not set, E(ALICLOUD_STS_ENDPOINT) is tried.
     type: str
 notes:
-  - Modules run where the task runs. For a fleet, run them once on the controller (C(delegate_to: localhost),
+  - "Modules run where the task runs. For a fleet, run them once on the controller (C(delegate_to: localhost),
     C(run_once: true)) with a list of instance ids, or use the C(alicloud.hbr.backup_client) role, rather than
-    once per ECS host.
+    once per ECS host."
   - Environment variables and the CLI configuration file are read on the host that runs the module.
   - Credential precedence, first match wins; options and their environment variables, then the CLI profile, then
     the ECS RAM role. O(alicloud_assume_role_arn) then applies to whichever was found.

@@ -20,6 +20,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import platform
 import random
 import re
 import time
@@ -581,15 +582,17 @@ def _never_sent(exc):
     """A refused or unresolvable connection cannot have reached the service; a connection
     that was reset or closed after the request went out may have been applied."""
     text = repr(exc)
-    if any(marker in text for marker in ('RemoteDisconnected', 'Connection aborted', 'ConnectionResetError',
-                                          'IncompleteRead', 'BrokenPipe')):
+    sent_markers = ('RemoteDisconnected', 'Connection aborted', 'ConnectionResetError', 'IncompleteRead',
+                    'BrokenPipe')
+    unsent_markers = ('NewConnectionError', 'NameResolutionError', 'ConnectionRefusedError', 'Connection refused',
+                      'Failed to resolve')
+    if any(marker in text for marker in sent_markers):
         return False
-    return any(marker in text for marker in ('NewConnectionError', 'NameResolutionError', 'ConnectionRefusedError',
-                                              'Connection refused', 'Failed to resolve'))
+    return any(marker in text for marker in unsent_markers)
 
 
 def _short(exc):
-    return str(exc).split('\n')[0][:300]
+    return str(exc).split('\n', maxsplit=1)[0][:300]
 
 
 def default_user_agent():
@@ -597,6 +600,5 @@ def default_user_agent():
         from ansible.module_utils.ansible_release import __version__ as ansible_version
     except ImportError:  # pragma: no cover
         ansible_version = 'unknown'
-    import platform
     return 'alicloud.hbr/%s ansible-core/%s python/%s' % (COLLECTION_VERSION, ansible_version,
                                                            platform.python_version())

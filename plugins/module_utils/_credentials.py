@@ -151,9 +151,8 @@ def credentials_from_profile(profile, path, params, session, environ, clock=None
     mode = profile.get('mode') or 'AK'
     label = 'profile %s in %s' % (profile.get('name'), path)
     if mode not in SUPPORTED_PROFILE_MODES:
-        raise CredentialError('%s uses mode %s; supported modes are %s.' % (label, mode,
-                                                                          ', '.join(SUPPORTED_PROFILE_MODES)),
-                              option='profile')
+        supported = ', '.join(SUPPORTED_PROFILE_MODES)
+        raise CredentialError('%s uses mode %s; supported modes are %s.' % (label, mode, supported), option='profile')
     if mode == 'EcsRamRole':
         role = profile.get('ram_role_name')
         if not role:

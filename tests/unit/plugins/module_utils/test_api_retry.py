@@ -53,14 +53,16 @@ class RecordingRandom:
         return high / 2.0
 
 
-def make_api(script, signature_version='v3', retries=8):
-    sleeps = []
-    rng = RecordingRandom()
-    session = ScriptedSession(script)
-    api = _api.HbrApi(Creds('ak', 'sk', None), 'http://127.0.0.1:9', signature_version=signature_version,
-                      session=session, sleep=sleeps.append, rng=rng, retries=retries, backoff_base=0.5,
-                      backoff_cap=8.0)
-    return api, session, sleeps, rng
+class Harness:
+    """An HbrApi on a scripted session, with the sleeps and jitter bounds it asked for."""
+
+    def __init__(self, script, signature_version='v3', retries=8):
+        self.sleeps = []
+        self.rng = RecordingRandom()
+        self.session = ScriptedSession(script)
+        self.api = _api.HbrApi(Creds('ak', 'sk', None), 'http://127.0.0.1:9', signature_version=signature_version,
+                               session=self.session, sleep=self.sleeps.append, rng=self.rng, retries=retries,
+                               backoff_base=0.5, backoff_cap=8.0)
 
 
 def nonces(session, signature_version='v3'):
@@ -71,8 +73,9 @@ def nonces(session, signature_version='v3'):
 
 @pytest.mark.parametrize('signature_version', ['v3', 'v1'])
 def test_throttling_twice_then_success(signature_version):
-    api, session, sleeps, rng = make_api([err(400, 'Throttling.User'), err(400, 'Throttling.Api'),
+    h = Harness([err(400, 'Throttling.User'), err(400, 'Throttling.Api'),
                                           ok(TaskId='t-1')], signature_version)
+    api, session, sleeps, rng = h.api, h.session, h.sleeps, h.rng
     assert api.call('InstallBackupClients', {'InstanceIds': ['i-1']})['TaskId'] == 't-1'
     assert len(session.sent) == 3
     assert len(set(nonces(session, signature_version))) == 3, 'each attempt must carry a new nonce'
@@ -83,22 +86,25 @@ def test_throttling_twice_then_success(signature_version):
 
 
 def test_server_error_is_retried_for_reads():
-    api, session, sleeps, _ = make_api([err(500, 'InternalError'), err(503, 'ServiceUnavailable'),
+    h = Harness([err(500, 'InternalError'), err(503, 'ServiceUnavailable'),
                                         ok(Clients=[], TotalCount=0)])
+    api, session, sleeps = h.api, h.session, h.sleeps
     api.call('DescribeBackupClients', {'ClientType': 'ECS_CLIENT'})
     assert len(session.sent) == 3 and len(sleeps) == 2
 
 
 def test_dropped_connection_is_retried_for_reads():
     dropped = requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('closed'))")
-    api, session, sleeps, _ = make_api([dropped, ok(Progress=100)])
+    h = Harness([dropped, ok(Progress=100)])
+    api, session, sleeps = h.api, h.session, h.sleeps
     assert api.call('DescribeTask', {'TaskId': 't-1'})['Progress'] == 100
     assert len(session.sent) == 2 and len(sleeps) == 1
 
 
 def test_dropped_install_is_not_resent_blindly():
     dropped = requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('closed'))")
-    api, session, sleeps, _ = make_api([dropped, ok(TaskId='t-2')])
+    h = Harness([dropped, ok(TaskId='t-2')])
+    api, session, sleeps = h.api, h.session, h.sleeps
     with pytest.raises(_api.HbrApiError) as info:
         api.call('InstallBackupClients', {'InstanceIds': ['i-1']})
     assert info.value.ambiguous is True and info.value.code == 'ConnectionDropped'
@@ -106,7 +112,8 @@ def test_dropped_install_is_not_resent_blindly():
 
 
 def test_read_timeout_on_upgrade_is_ambiguous():
-    api, session, _, _ = make_api([requests.exceptions.ReadTimeout('read timed out')])
+    h = Harness([requests.exceptions.ReadTimeout('read timed out')])
+    api, session = h.api, h.session
     with pytest.raises(_api.HbrApiError) as info:
         api.call('UpgradeBackupClients', {'InstanceIds': ['i-1']})
     assert info.value.ambiguous and info.value.code == 'ReadTimeout'
@@ -115,13 +122,15 @@ def test_read_timeout_on_upgrade_is_ambiguous():
 
 def test_refused_connection_is_retried_even_for_writes():
     refused = requests.exceptions.ConnectionError('NewConnectionError: [Errno 111] Connection refused')
-    api, session, _, _ = make_api([refused, ok(TaskId='t-3')])
+    h = Harness([refused, ok(TaskId='t-3')])
+    api, session = h.api, h.session
     assert api.call('InstallBackupClients', {'InstanceIds': ['i-1']})['TaskId'] == 't-3'
     assert len(session.sent) == 2
 
 
 def test_auth_error_is_not_retried():
-    api, session, sleeps, _ = make_api([err(400, 'SignatureDoesNotMatch'), ok()])
+    h = Harness([err(400, 'SignatureDoesNotMatch'), ok()])
+    api, session, sleeps = h.api, h.session, h.sleeps
     with pytest.raises(_api.HbrApiError) as info:
         api.call('DescribeTask', {'TaskId': 't-1'})
     assert info.value.code == 'SignatureDoesNotMatch' and info.value.request_id == 'REQ-SignatureDoesNotMatch'
@@ -129,7 +138,8 @@ def test_auth_error_is_not_retried():
 
 
 def test_retries_give_up_after_the_budget():
-    api, session, sleeps, _ = make_api([err(400, 'Throttling')] * 4, retries=3)
+    h = Harness([err(400, 'Throttling')] * 4, retries=3)
+    api, session, sleeps = h.api, h.session, h.sleeps
     with pytest.raises(_api.HbrApiError) as info:
         api.call('DescribeTask', {'TaskId': 't-1'})
     assert info.value.code == 'Throttling'
@@ -137,13 +147,15 @@ def test_retries_give_up_after_the_budget():
 
 
 def test_retry_after_header_is_honoured():
-    api, _, sleeps, _ = make_api([err(400, 'Throttling.User', {'x-acs-retry-after': '2000'}), ok()])
+    h = Harness([err(400, 'Throttling.User', {'x-acs-retry-after': '2000'}), ok()])
+    api, sleeps = h.api, h.sleeps
     api.call('DescribeTask', {'TaskId': 't'})
     assert sleeps == [2.0]
 
 
 def test_tls_settings_reach_the_session():
-    api, session, _, _ = make_api([ok()])
+    h = Harness([ok()])
+    api, session = h.api, h.session
     api.call('DescribeTask', {'TaskId': 't'})
     assert session.sent[0]['verify'] is True
     api = _api.HbrApi(Creds('a', 'b', None), 'https://x.test', ca_bundle='/tmp/ca.pem', session=ScriptedSession([ok()]),
@@ -156,7 +168,8 @@ def test_tls_settings_reach_the_session():
 
 
 def test_user_agent_carries_collection_version():
-    api, session, _, _ = make_api([ok()])
+    h = Harness([ok()])
+    api, session = h.api, h.session
     api.call('DescribeTask', {'TaskId': 't'})
     assert session.sent[0]['headers']['user-agent'].startswith('alicloud.hbr/%s ' % _api.COLLECTION_VERSION)
 
@@ -168,7 +181,8 @@ def page(clients, total):
 def test_paginate_reads_every_page_at_99():
     clients = [{'ClientId': 'c-%03d' % n} for n in range(250)]
     script = [page(clients[0:99], 250), page(clients[99:198], 250), page(clients[198:], 250)]
-    api, session, _, _ = make_api(script)
+    h = Harness(script)
+    api, session = h.api, h.session
     items = api.paginate('DescribeBackupClients', {'ClientType': 'ECS_CLIENT'}, ('Clients',))
     assert [c['ClientId'] for c in items] == [c['ClientId'] for c in clients]
     assert len(session.sent) == 3
@@ -177,15 +191,18 @@ def test_paginate_reads_every_page_at_99():
 
 
 def test_paginate_wrapped_lists_and_empty():
-    api, session, _, _ = make_api([ok(Clients={'Client': [{'ClientId': 'c-1'}]}, TotalCount=1)])
+    h = Harness([ok(Clients={'Client': [{'ClientId': 'c-1'}]}, TotalCount=1)])
+    api, session = h.api, h.session
     assert api.paginate('DescribeClients', {}, ('Clients', 'Client')) == [{'ClientId': 'c-1'}]
-    api, session, _, _ = make_api([ok(TotalCount=0)])
+    h = Harness([ok(TotalCount=0)])
+    api, session = h.api, h.session
     assert api.paginate('DescribeBackupClients', {}, ('Clients',)) == []
     assert len(session.sent) == 1
 
 
 def test_paginate_rejects_wrong_shapes_cleanly():
-    api, _, _, _ = make_api([ok(Clients='oops', TotalCount=1)])
+    h = Harness([ok(Clients='oops', TotalCount=1)])
+    api = h.api
     with pytest.raises(_api.HbrApiError) as info:
         api.paginate('DescribeBackupClients', {}, ('Clients',))
     assert info.value.code == 'InvalidResponse'
