@@ -93,7 +93,7 @@ class Authenticator:
         self._nonce_lock = threading.Lock()
 
     def authenticate(self, method, headers, query, body_params, raw_body):
-        """Return ``(action, access_key_id)`` or raise AuthError. ``headers`` has lowercase names."""
+        """Return ``(action, access_key_id, 'v3' or 'v1')`` or raise AuthError. ``headers`` has lowercase names."""
         authorization = headers.get('authorization', '')
         if authorization.startswith('ACS3-HMAC-SHA256'):
             return self._v3(method, headers, query, raw_body, authorization)
@@ -165,7 +165,7 @@ class Authenticator:
         if headers['x-acs-version'] != API_VERSION:
             raise AuthError(400, 'InvalidParameter', 'The specified parameter "Version" is not valid.')
         self._remember_nonce(headers['x-acs-signature-nonce'], now)
-        return headers['x-acs-action'], key_id
+        return headers['x-acs-action'], key_id, 'v3'
 
     def _v1(self, method, query, body_params):
         params = dict(query)
@@ -185,4 +185,4 @@ class Authenticator:
         if params['Version'] != API_VERSION:
             raise AuthError(400, 'InvalidParameter', 'The specified parameter "Version" is not valid.')
         self._remember_nonce(params['SignatureNonce'], now)
-        return params['Action'], params['AccessKeyId']
+        return params['Action'], params['AccessKeyId'], 'v1'

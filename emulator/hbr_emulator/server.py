@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from .auth import V1_COMMON, AuthError, Authenticator
-from .service import ApiError, Service
+from .service import ApiError, Service, encode_json
 
 DEFAULT_KEYS = {'emulator-ak': 'emulator-secret'}
 FAULT_KEYS = ('throttle_rate', 'server_error_rate', 'drop_rate', 'latency_ms', 'seed', 'retry_after_ms')
@@ -75,7 +75,7 @@ class Emulator:
         latency, throttle, error_code, drop = self.faults.draw()
         if latency:
             time.sleep(latency)
-        task_id = None
+        task_id = signature = None
         extra = {}
         try:
             if throttle:
@@ -88,7 +88,7 @@ class Emulator:
                                if error_code == 'ServiceUnavailable' else
                                'The request processing has failed due to some unknown error.',
                                status=503 if error_code == 'ServiceUnavailable' else 500)
-            action, _key = self.auth.authenticate(method, headers, query, body_params, raw_body)
+            action, _key, signature = self.auth.authenticate(method, headers, query, body_params, raw_body)
             body, task_id = self.service.call(action, params)
             body['RequestId'] = request_id
             status = 200
@@ -100,7 +100,7 @@ class Emulator:
                     {'Success': False, 'Code': exc.code, 'Message': exc.message, 'RequestId': request_id})
         code = body.get('Code') if status != 200 or body.get('Success') is False else None
         dropped = drop and status == 200
-        self.service.log_call(action, params, None if dropped else status, code, task_id, dropped)
+        self.service.log_call(action, params, None if dropped else status, code, task_id, dropped, signature)
         return status, extra, (None if dropped else body)
 
     def _gateway_error(self, code, message, request_id):
@@ -172,7 +172,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b''
 
     def _send_json(self, status, body, extra_headers=None):
-        data = json.dumps(body).encode('utf-8')
+        data = encode_json(body).encode('utf-8') if isinstance(body, dict) else json.dumps(body).encode('utf-8')
         self.send_response(status)
         self.send_header('Content-Type', 'application/json;charset=utf-8')
         self.send_header('Content-Length', str(len(data)))

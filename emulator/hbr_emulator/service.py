@@ -42,16 +42,34 @@ CREATE TABLE IF NOT EXISTS clients (
     version TEXT, settings TEXT, proxy_password TEXT, tags TEXT, plans INTEGER, jobs INTEGER, snapshots INTEGER,
     created REAL, updated REAL, activated_at REAL, last_heartbeat REAL, task_id TEXT, vault_id TEXT, cluster_id TEXT,
     source_types TEXT, alert_setting TEXT, use_https INTEGER, installs INTEGER DEFAULT 0,
-    uninstalls INTEGER DEFAULT 0, upgrades INTEGER DEFAULT 0, resource_deletes INTEGER DEFAULT 0);
+    uninstalls INTEGER DEFAULT 0, upgrades INTEGER DEFAULT 0, resource_deletes INTEGER DEFAULT 0,
+    rev INTEGER DEFAULT 0);
+CREATE TRIGGER IF NOT EXISTS clients_rev AFTER UPDATE ON clients WHEN NEW.rev = OLD.rev
+BEGIN UPDATE clients SET rev = OLD.rev + 1 WHERE seq = NEW.seq; END;
 CREATE INDEX IF NOT EXISTS clients_instance ON clients(instance_id);
+CREATE INDEX IF NOT EXISTS clients_type ON clients(client_type, seq);
 CREATE TABLE IF NOT EXISTS tasks (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT UNIQUE, name TEXT, kind TEXT, created REAL, due REAL,
     done INTEGER, description TEXT, items TEXT, completed REAL);
 CREATE INDEX IF NOT EXISTS tasks_due ON tasks(done, due);
 CREATE TABLE IF NOT EXISTS calls (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, action TEXT, params TEXT, http_status INTEGER, code TEXT, task_id TEXT,
-    dropped INTEGER, time REAL);
+    dropped INTEGER, time REAL, signature TEXT);
 """
+
+
+class RawJsonList(list):
+    """A list whose items are already JSON text; encode_json splices them in unchanged."""
+
+
+def encode_json(body):
+    """json.dumps for response bodies, splicing RawJsonList values in without re-encoding."""
+    raw = {key: value for key, value in body.items() if isinstance(value, RawJsonList)}
+    if not raw:
+        return json.dumps(body, separators=(',', ':'))
+    rest = json.dumps({k: v for k, v in body.items() if k not in raw}, separators=(',', ':'))
+    parts = ['%s:[%s]' % (json.dumps(key), ','.join(value)) for key, value in raw.items()]
+    return rest[:-1] + (',' if rest != '{}' else '') + ','.join(parts) + '}'
 
 
 class ApiError(Exception):
@@ -151,6 +169,7 @@ class Service:
         self.clock = clock
         self.lock = threading.RLock()
         self._depth = 0
+        self._records = {}
         fresh = state_path is None or not _has_state(state_path)
         self.db = sqlite3.connect(state_path or ':memory:', check_same_thread=False, isolation_level=None)
         self.db.row_factory = sqlite3.Row
@@ -288,17 +307,18 @@ class Service:
 
     # --- call log ------------------------------------------------------------------------------------------------
 
-    def log_call(self, action, params, http_status, code, task_id, dropped):
+    def log_call(self, action, params, http_status, code, task_id, dropped, signature=None):
         with self.transaction():
-            self.db.execute('INSERT INTO calls (action, params, http_status, code, task_id, dropped, time) '
-                            'VALUES (?,?,?,?,?,?,?)', (action, json.dumps(params), http_status, code, task_id,
-                                                       int(dropped), self.clock()))
+            self.db.execute('INSERT INTO calls (action, params, http_status, code, task_id, dropped, time, signature) '
+                            'VALUES (?,?,?,?,?,?,?,?)', (action, json.dumps(params), http_status, code, task_id,
+                                                         int(dropped), self.clock(), signature))
 
     def calls(self):
         with self.lock:
             rows = self.db.execute('SELECT * FROM calls ORDER BY seq').fetchall()
         return [{'action': r['action'], 'params': json.loads(r['params']), 'http_status': r['http_status'],
-                 'code': r['code'], 'task_id': r['task_id'], 'dropped': bool(r['dropped']), 'time': r['time']}
+                 'code': r['code'], 'task_id': r['task_id'], 'dropped': bool(r['dropped']), 'time': r['time'],
+                 'signature': r['signature']}
                 for r in rows]
 
     def clear_calls(self):
@@ -571,23 +591,57 @@ class Service:
             body['CompletedTime'] = int(task['completed'])
         return body
 
+    CLIENT_COLUMNS = ('c.*, i.name AS i_name, i.hostname AS i_hostname, i.private_ip AS i_private_ip, '
+                      'i.zone_id AS i_zone_id, i.os_type AS i_os_type, i.arch AS i_arch')
+
     def _client_record(self, client, now):
+        """The DescribeBackupClients shape of one row of ``clients LEFT JOIN instances``."""
+        record = self._render_client(client)
+        record['LastHeartBeatTime'] = int(self._heartbeat(client, now) or 0)
+        return record
+
+    def _page_json(self, heads, now):
+        """JSON text of each client on a page. ``heads`` are (client_id, rev, status, activated_at,
+        last_heartbeat) rows; a client is rendered again only when its row changed (its rev moved,
+        kept by a trigger), and only the heartbeat, which moves with the clock, is added each time."""
+        texts = []
+        for client_id, rev, status, activated_at, last_heartbeat in heads:
+            cached = self._records.get(client_id)
+            if cached is None or cached[0] != rev:
+                row = self._select_clients('c.client_id = ?', [client_id])[0]
+                record = self._render_client(row)
+                text = json.dumps(record, separators=(',', ':')).replace('%', '%%')
+                cached = (row['rev'], text[:-1] + ',"LastHeartBeatTime":%d}')
+                self._records[client_id] = cached
+            if status == 'ACTIVATED' and activated_at is not None:
+                heartbeat = activated_at + ((now - activated_at) // HEARTBEAT_INTERVAL) * HEARTBEAT_INTERVAL
+            else:
+                heartbeat = last_heartbeat
+            texts.append(cached[1] % int(heartbeat or 0))
+        return RawJsonList(texts)
+
+    def _render_client(self, client):
+        """Every field but LastHeartBeatTime."""
         settings = json.loads(client['settings'])
         settings['ProxyPassword'] = '******' if client['proxy_password'] else ''
-        instance = self.db.execute('SELECT * FROM instances WHERE instance_id=?', (client['instance_id'],)).fetchone()
-        tags = json.loads(client['tags'] or '{}')
-        heartbeat = self._heartbeat(client, now)
+        tags = json.loads(client['tags']) if client['tags'] not in (None, '', '{}') else {}
         return {
             'ClientId': client['client_id'], 'ClientType': client['client_type'],
             'ClientVersion': client['version'] or '', 'MaxClientVersion': self.max_client_version,
-            'InstanceId': client['instance_id'], 'InstanceName': instance['name'] if instance else '',
-            'Hostname': instance['hostname'] if instance else '', 'PrivateIpV4': instance['private_ip'] if instance else '',
-            'ZoneId': instance['zone_id'] if instance else '', 'OsType': instance['os_type'] if instance else 'linux',
-            'ArchType': instance['arch'] if instance else 'amd64', 'Appliance': False, 'Status': client['status'],
+            'InstanceId': client['instance_id'], 'InstanceName': client['i_name'] or '',
+            'Hostname': client['i_hostname'] or '', 'PrivateIpV4': client['i_private_ip'] or '',
+            'ZoneId': client['i_zone_id'] or '', 'OsType': client['i_os_type'] or 'linux',
+            'ArchType': client['i_arch'] or 'amd64', 'Appliance': False, 'Status': client['status'],
             'BackupStatus': 'PROTECTED' if client['plans'] else 'UNPROTECTED', 'CreatedTime': int(client['created']),
-            'UpdatedTime': int(client['updated']), 'LastHeartBeatTime': int(heartbeat or 0), 'Settings': settings,
-            'Tags': [{'Key': k, 'Value': v} for k, v in sorted(tags.items())],
+            'UpdatedTime': int(client['updated']), 'Settings': settings, 'Tags': [{'Key': k, 'Value': v} for k, v in sorted(tags.items())],
         }
+
+    def _select_clients(self, where, args, limit=None, offset=0):
+        sql = ('SELECT %s FROM clients c LEFT JOIN instances i ON i.instance_id = c.instance_id WHERE %s '
+               'ORDER BY c.seq' % (self.CLIENT_COLUMNS, where))
+        if limit is not None:
+            sql += ' LIMIT %d OFFSET %d' % (limit, offset)
+        return self.db.execute(sql, args).fetchall()
 
     def action_DescribeBackupClients(self, params):
         self._cross_account(params)
@@ -597,21 +651,38 @@ class Service:
         if client_type not in CLIENT_TYPES:
             raise invalid('ClientType', 'Use one of %s.' % ', '.join(CLIENT_TYPES))
         page, size = _paging(params)
-        client_ids = set(parse_id_list('ClientIds', params.get('ClientIds')))
-        instance_ids = set(parse_id_list('InstanceIds', params.get('InstanceIds')))
+        where, args = ['c.client_type = ?'], [client_type]
+        for name, column in (('ClientIds', 'client_id'), ('InstanceIds', 'instance_id')):
+            values = parse_id_list(name, params.get(name))
+            if values:
+                where.append('c.%s IN (SELECT value FROM json_each(?))' % column)
+                args.append(json.dumps(values))
+        if params.get('ClusterId'):
+            where.append('c.cluster_id = ?')
+            args.append(params['ClusterId'])
+        for flt in indexed(params, 'Filters'):
+            column = FILTER_COLUMNS.get(flt.get('Key'))
+            if column and flt.get('Values'):
+                where.append('c.%s IN (SELECT value FROM json_each(?))' % column)
+                args.append(json.dumps(flt['Values']))
         tags = indexed(params, 'Tag')
         if len(tags) > 20:
             raise invalid('Tag', 'At most 20 tags.')
-        for tag in tags:
-            if not tag.get('Key'):
-                raise invalid('Tag.N.Key', 'A tag key cannot be empty.')
-        filters = indexed(params, 'Filters')
-        rows = self.db.execute('SELECT * FROM clients WHERE client_type=? ORDER BY seq', (client_type,)).fetchall()
-        matched = [r for r in rows if _matches(r, client_ids, instance_ids, params.get('ClusterId'), tags, filters)]
-        now = self.clock()
-        window = matched[(page - 1) * size: page * size]
-        return self._envelope(PageNumber=page, PageSize=size, TotalCount=len(matched),
-                              Clients=[self._client_record(r, now) for r in window])
+        if any(not tag.get('Key') for tag in tags):
+            raise invalid('Tag.N.Key', 'A tag key cannot be empty.')
+        condition = ' AND '.join(where)
+        if tags:  # rare: match tags in Python over the SQL-filtered rows
+            rows = [r for r in self._select_clients(condition, args) if _has_tags(r, tags)]
+            total = len(rows)
+            heads = [(r['client_id'], r['rev'], r['status'], r['activated_at'], r['last_heartbeat'])
+                     for r in rows[(page - 1) * size: page * size]]
+        else:
+            total = self.db.execute('SELECT COUNT(*) FROM clients c WHERE %s' % condition, args).fetchone()[0]
+            heads = self.db.execute(
+                'SELECT c.client_id, c.rev, c.status, c.activated_at, c.last_heartbeat FROM clients c WHERE %s '
+                'ORDER BY c.seq LIMIT ? OFFSET ?' % condition, args + [size, (page - 1) * size]).fetchall()
+        return self._envelope(PageNumber=page, PageSize=size, TotalCount=total,
+                              Clients=self._page_json(heads, self.clock()))
 
     def action_DescribeClients(self, params):
         page, size = _paging(params)
@@ -706,7 +777,7 @@ class Service:
             now = self.clock()
             instances = [dict(r) for r in self.db.execute('SELECT * FROM instances ORDER BY seq')]
             clients = []
-            for row in self.db.execute('SELECT * FROM clients ORDER BY seq').fetchall():
+            for row in self._select_clients('1 = 1', []):
                 record = self._client_record(row, now)
                 record.update({'Resources': {'plans': row['plans'], 'jobs': row['jobs'], 'snapshots': row['snapshots']},
                                'AppliedInstalls': row['installs'], 'AppliedUninstalls': row['uninstalls'],
@@ -738,28 +809,13 @@ def _paging(params):
     return page, size
 
 
-FILTER_COLUMNS = {'InstanceId': 'instance_id', 'ClientId': 'client_id', 'Status': 'status', 'InstanceName': None}
+FILTER_COLUMNS = {'InstanceId': 'instance_id', 'ClientId': 'client_id', 'Status': 'status'}
 
 
-def _matches(row, client_ids, instance_ids, cluster_id, tags, filters):
-    if client_ids and row['client_id'] not in client_ids:
-        return False
-    if instance_ids and row['instance_id'] not in instance_ids:
-        return False
-    if cluster_id and row['cluster_id'] != cluster_id:
-        return False
+def _has_tags(row, tags):
     row_tags = json.loads(row['tags'] or '{}')
-    for tag in tags:
-        if row_tags.get(tag.get('Key')) != tag.get('Value', row_tags.get(tag.get('Key'))):
-            return False
-        if tag.get('Key') not in row_tags:
-            return False
-    for flt in filters:
-        column = FILTER_COLUMNS.get(flt.get('Key'))
-        values = flt.get('Values') or []
-        if column and values and row[column] not in values:
-            return False
-    return True
+    return all(tag['Key'] in row_tags and row_tags[tag['Key']] == tag.get('Value', row_tags[tag['Key']])
+               for tag in tags)
 
 
 def _has_state(path):
