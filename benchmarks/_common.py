@@ -57,8 +57,8 @@ def machine():
             memory = '%.0f GiB' % (int(handle.readline().split()[1]) / 1024 / 1024)
     except OSError:
         pass
-    return '%s, %d cores, %s RAM, %s, Python %s' % (cpu, os.cpu_count(), memory, platform.platform(terse=True),
-                                                   platform.python_version())
+    return '%s, %d cores, %s RAM, %s, Python %s' % (
+        cpu, os.cpu_count(), memory, platform.platform(terse=True), platform.python_version())
 
 
 def hbr_api(url, **kwargs):

@@ -81,8 +81,8 @@ def main():
     print('| load generator | %s, %d threads |' % (args.client, args.threads))
     print('| wall time | %.2f s |' % elapsed)
     print('| throughput | %.0f requests/s |' % (total / elapsed))
-    print('| emulator CPU per request | %.2f ms (%.0f%% of one core) |' % (server_cpu / total * 1000,
-                                                                      100 * server_cpu / elapsed))
+    print('| emulator CPU per request | %.2f ms (%.0f%% of one core) |' % (
+        server_cpu / total * 1000, 100 * server_cpu / elapsed))
     print('| load generator CPU per request | %.2f ms |' % (client_cpu / total * 1000))
     print('| short pages (errors) | %d |' % len(errors))
 

@@ -1,1 +1,7 @@
-from .cli import main; import sys; sys.exit(main())
+"""``python -m hbr_emulator``: the same as the hbr-emulator command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -136,7 +136,7 @@ class Authenticator:
 
     def _v3(self, method, headers, query, raw_body, authorization):
         try:
-            _, _, rest = authorization.partition(' ')
+            rest = authorization.partition(' ')[2]
             fields = dict(part.strip().split('=', 1) for part in rest.split(','))
             key_id, signed_names, signature = (fields['Credential'], fields['SignedHeaders'].split(';'),
                                                fields['Signature'])

@@ -12,8 +12,9 @@ from .server import Emulator, EmulatorServer, make_ssl_context
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(prog='hbr-emulator', description='A local Alibaba Cloud HBR (Cloud Backup) '
-                                                                     'endpoint for demos, tests and benchmarks.')
+    parser = argparse.ArgumentParser(
+        prog='hbr-emulator', description='A local Alibaba Cloud HBR (Cloud Backup) endpoint for demos, tests and '
+                                         'benchmarks.')
     parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1)')
     parser.add_argument('--port', type=int, default=0, help='port (default 0: any free port)')
     parser.add_argument('--scenario', help='scenario JSON file (fleet, keys, task durations, faults)')

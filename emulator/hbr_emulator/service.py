@@ -228,7 +228,7 @@ class Service:
         added = []
         count = int(spec.get('instance_count') or 0)
         counter = int(self._meta('instance_counter') or 0)
-        for _ in range(count):
+        for _number in range(count):
             counter += 1
             added.append(self._insert_instance({'instance_id': instance_id_for(counter)}))
         self._set_meta('instance_counter', str(counter))
@@ -361,9 +361,9 @@ class Service:
             # Superseded by a later task on the same client (or deleted): report what it is now.
             item['clientStatus'] = client['status'] if client else 'NOT_INSTALLED'
             return
-        fails = expired or (instance is not None and bool(instance[{'install': 'install_fails', 'create': 'install_fails',
-                                                                     'uninstall': 'uninstall_fails',
-                                                                     'upgrade': 'upgrade_fails'}[kind]]))
+        flag = {'install': 'install_fails', 'create': 'install_fails', 'uninstall': 'uninstall_fails',
+                'upgrade': 'upgrade_fails'}[kind]
+        fails = expired or (instance is not None and bool(instance[flag]))
         if expired:
             item['errorCode'] = 'TaskExpired'
         now = task['due']
@@ -491,8 +491,8 @@ class Service:
         for instance_id in _unique(targets):
             row, error = self._instance_status(instance_id)
             client = self._client_of_instance(instance_id) if not error else None
-            if kind == 'upgrade' and not error and (client is None or client['status'] not in ('ACTIVATED',
-                                                                                              'UPGRADE_FAILED')):
+            upgradable = client is not None and client['status'] in ('ACTIVATED', 'UPGRADE_FAILED')
+            if kind == 'upgrade' and not error and not upgradable:
                 error = 'ClientNotActivated'
             statuses.append({'InstanceId': instance_id, 'ValidInstance': not error, 'ErrorCode': error})
             if error:

@@ -9,7 +9,7 @@ I = ['i-emu%017d' % n for n in range(1, 200)]
 
 
 def call(running, action, body='', **query):
-    status, payload, _ = v3_request(running.url, action, query, body=body)
+    status, payload, _headers = v3_request(running.url, action, query, body=body)
     return status, payload
 
 
@@ -18,7 +18,7 @@ def ids(values):
 
 
 def wait_done(running, task_id):
-    for _ in range(100):
+    for _attempt in range(100):
         status, body = call(running, 'DescribeTask', TaskId=task_id)
         if body['Description'] != 'created':
             return body
@@ -149,8 +149,8 @@ def test_scenario_transitional_client_finishes_its_task(start_emulator):
                                             {'instance_id': I[1], 'client': {'status': 'UPGRADING', 'version': '2.1'}}]})
     time.sleep(0.4)
     state = running.state()
-    assert [(c['Status'], c['ClientVersion']) for c in state['clients']] == [('ACTIVATED', '2.13.0'),
-                                                                            ('ACTIVATED', '2.14.0')]
+    expected = [('ACTIVATED', '2.13.0'), ('ACTIVATED', '2.14.0')]
+    assert [(c['Status'], c['ClientVersion']) for c in state['clients']] == expected
 
 
 def test_admin_reset_and_add_instances(start_emulator):

@@ -32,7 +32,9 @@ def test_verifier_reproduces_every_sdk_vector(vectors):
 
 def test_verifier_accepts_every_sdk_wire_capture_as_sent(vectors):
     """The real SDK signs accept/user-agent too: the verifier must use the SignedHeaders it was sent."""
-    clock = lambda: 1704164645.0  # 2024-01-02T03:04:05Z  # noqa: E731
+    def clock():
+        return 1704164645.0  # 2024-01-02T03:04:05Z, the captures' x-acs-date
+
     for capture in vectors['sdk_wire_captures']:
         verifier = auth.Authenticator({'testid': 'testsecret'}, clock=clock)
         headers = {k.lower(): v for k, v in capture['headers'].items()}
@@ -47,7 +49,7 @@ def test_verifier_accepts_every_sdk_wire_capture_as_sent(vectors):
 @pytest.mark.parametrize('send', [v3_request, v1_request], ids=['v3', 'v1'])
 def test_wrong_secret(start_emulator, send):
     running = start_emulator()
-    status, body, _ = send(running.url, 'DescribeTask', {'TaskId': 't-1'}, secret='not-the-secret')
+    status, body, _headers = send(running.url, 'DescribeTask', {'TaskId': 't-1'}, secret='not-the-secret')
     assert (status, body['Code']) == (400, 'SignatureDoesNotMatch')
     assert 'server string to sign is' in body['Message']
     assert body['RequestId'] and body['HostId'] and 'SignatureDoesNotMatch' in body['Recommend']
@@ -56,7 +58,7 @@ def test_wrong_secret(start_emulator, send):
 @pytest.mark.parametrize('send', [v3_request, v1_request], ids=['v3', 'v1'])
 def test_unknown_key(start_emulator, send):
     running = start_emulator()
-    status, body, _ = send(running.url, 'DescribeTask', {'TaskId': 't-1'}, key='nobody')
+    status, body, _headers = send(running.url, 'DescribeTask', {'TaskId': 't-1'}, key='nobody')
     assert (status, body['Code']) == (404, 'InvalidAccessKeyId.NotFound')
 
 
@@ -73,12 +75,12 @@ def test_replayed_nonce(start_emulator):
 def test_expired_and_malformed_timestamps(start_emulator):
     running = start_emulator()
     old = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.time() - 16 * 60))
-    status, body, _ = v3_request(running.url, 'DescribeTask', {'TaskId': 't-1'}, date=old)
+    status, body, _headers = v3_request(running.url, 'DescribeTask', {'TaskId': 't-1'}, date=old)
     assert (status, body['Code']) == (400, 'InvalidTimeStamp.Expired')
     future = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.time() + 16 * 60))
-    status, body, _ = v1_request(running.url, 'DescribeTask', {'TaskId': 't-1'}, timestamp=future)
+    status, body, _headers = v1_request(running.url, 'DescribeTask', {'TaskId': 't-1'}, timestamp=future)
     assert (status, body['Code']) == (400, 'InvalidTimeStamp.Expired')
-    status, body, _ = v3_request(running.url, 'DescribeTask', {'TaskId': 't-1'}, date='yesterday')
+    status, body, _headers = v3_request(running.url, 'DescribeTask', {'TaskId': 't-1'}, date='yesterday')
     assert (status, body['Code']) == (400, 'InvalidTimeStamp.Format')
     within = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(time.time() - 14 * 60))
     assert v3_request(running.url, 'DescribeTask', {'TaskId': 't-1'}, date=within)[1]['Code'] == 'TaskNotFound'
@@ -87,10 +89,10 @@ def test_expired_and_malformed_timestamps(start_emulator):
 def test_unsigned_and_tampered_requests(start_emulator):
     from rawclient import send
     running = start_emulator()
-    status, body, _ = send(running.url + '/?TaskId=t-1', {'x-acs-action': 'DescribeTask'}, b'')
+    status, body, _headers = send(running.url + '/?TaskId=t-1', {'x-acs-action': 'DescribeTask'}, b'')
     assert (status, body['Code']) == (400, 'MissingAccessKeyId')
-    status, body, _ = v3_request(running.url, 'DescribeBackupClients', {'ClientType': 'ECS_CLIENT'},
-                                 body='InstanceIds=%5B%22i-1%22%5D')
+    status, body, _headers = v3_request(running.url, 'DescribeBackupClients', {'ClientType': 'ECS_CLIENT'},
+                                        body='InstanceIds=%5B%22i-1%22%5D')
     assert status == 200
     calls = running.calls()
     assert [c['code'] for c in calls] == ['MissingAccessKeyId', None]
@@ -99,10 +101,10 @@ def test_unsigned_and_tampered_requests(start_emulator):
 
 def test_sts_token_checked_when_configured(start_emulator):
     running = start_emulator({'access_keys': {'STS.id': 'sts-secret'}, 'sts_tokens': {'STS.id': 'the-token'}})
-    status, body, _ = v1_request(running.url, 'DescribeTask', {'TaskId': 't-1', 'SecurityToken': 'wrong'},
-                                 key='STS.id', secret='sts-secret')
+    status, body, _headers = v1_request(running.url, 'DescribeTask', {'TaskId': 't-1', 'SecurityToken': 'wrong'},
+                                        key='STS.id', secret='sts-secret')
     assert (status, body['Code']) == (400, 'InvalidSecurityToken.MismatchWithAccessKey')
-    status, body, _ = v1_request(running.url, 'DescribeTask', {'TaskId': 't-1', 'SecurityToken': 'the-token'},
-                                 key='STS.id', secret='sts-secret')
+    status, body, _headers = v1_request(running.url, 'DescribeTask', {'TaskId': 't-1', 'SecurityToken': 'the-token'},
+                                        key='STS.id', secret='sts-secret')
     assert body['Code'] == 'TaskNotFound'
     assert 'SecurityToken' not in running.calls()[-1]['params']

@@ -27,8 +27,8 @@ def test_throttle_fault(start_emulator):
 def test_server_error_fault(start_emulator):
     running = start_emulator({'instance_count': 1, 'faults': {'server_error_rate': 1.0, 'seed': 7}})
     codes = set()
-    for _ in range(6):
-        status, body, _ = install(running, I1)
+    for _attempt in range(6):
+        status, body, _headers = install(running, I1)
         codes.add((status, body['Code']))
     assert codes <= {(500, 'InternalError'), (503, 'ServiceUnavailable')} and codes
     assert {(c['http_status'], c['code']) for c in running.calls()} == codes
@@ -64,10 +64,10 @@ def test_latency_fault(start_emulator):
 
 def test_faults_are_deterministic_with_a_seed(start_emulator):
     outcomes = []
-    for _ in range(2):
+    for _attempt in range(2):
         running = start_emulator({'faults': {'throttle_rate': 0.5, 'seed': 42}})
         outcomes.append([v3_request(running.url, 'DescribeBackupClients', {'ClientType': 'ECS_CLIENT'})[0]
-                         for _ in range(12)])
+                         for _attempt in range(12)])
     assert outcomes[0] == outcomes[1] and 400 in outcomes[0] and 200 in outcomes[0]
 
 
@@ -80,7 +80,7 @@ def test_restart_with_state_keeps_clients_and_in_flight_tasks(start_emulator, tm
     first.stop()
     time.sleep(1.1)
     second = start_emulator({'instance_count': 99}, state_path=state)  # the state file wins over a new scenario
-    status, body, _ = v3_request(second.url, 'DescribeTask', {'TaskId': task_id})
+    status, body, _headers = v3_request(second.url, 'DescribeTask', {'TaskId': task_id})
     assert status == 200 and body['Description'] == 'completed', 'the task clock kept running across the restart'
     state_now = second.state()
     assert len(state_now['instances']) == 2
@@ -95,13 +95,13 @@ def test_fifty_parallel_writers_stay_consistent(start_emulator):
     def writer(n):
         instance = 'i-emu%017d' % (n + 1)
         try:
-            status, body, _ = install(running, instance)
+            status, body, _headers = install(running, instance)
             assert status == 200 and body['TaskId'], body
-            status, body, _ = v3_request(running.url, 'DescribeBackupClients',
-                                         {'ClientType': 'ECS_CLIENT'}, body='InstanceIds=' + json.dumps([instance]))
+            status, body, _headers = v3_request(running.url, 'DescribeBackupClients',
+                                                {'ClientType': 'ECS_CLIENT'}, body='InstanceIds=' + json.dumps([instance]))
             client_id = body['Clients'][0]['ClientId']
-            status, body, _ = v3_request(running.url, 'UpdateClientSettings', {'ClientId': client_id,
-                                                                               'MaxWorker': str(n % 7)})
+            status, body, _headers = v3_request(running.url, 'UpdateClientSettings', {'ClientId': client_id,
+                                                                                      'MaxWorker': str(n % 7)})
             assert status == 200, body
         except Exception as exc:  # collected and asserted below
             errors.append(exc)

@@ -10,7 +10,6 @@ import pytest
 import requests
 
 
-
 def make_ca_and_cert(directory):
     def run(*args):
         subprocess.run(['openssl'] + list(args), check=True, cwd=directory, capture_output=True)
@@ -58,5 +57,5 @@ def test_cli_prints_its_url_first_and_serves_the_scenario(tmp_path):
 
 def test_cli_rejects_half_tls_options():
     result = subprocess.run([sys.executable, '-m', 'hbr_emulator', '--tls-cert', 'x.pem'], capture_output=True,
-                            text=True)
+                            text=True, check=False)
     assert result.returncode == 2 and '--tls-cert and --tls-key go together' in result.stderr

@@ -600,5 +600,5 @@ def default_user_agent():
         from ansible.module_utils.ansible_release import __version__ as ansible_version
     except ImportError:  # pragma: no cover
         ansible_version = 'unknown'
-    return 'alicloud.hbr/%s ansible-core/%s python/%s' % (COLLECTION_VERSION, ansible_version,
-                                                           platform.python_version())
+    return 'alicloud.hbr/%s ansible-core/%s python/%s' % (
+        COLLECTION_VERSION, ansible_version, platform.python_version())

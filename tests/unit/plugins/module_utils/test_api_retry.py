@@ -73,8 +73,7 @@ def nonces(session, signature_version='v3'):
 
 @pytest.mark.parametrize('signature_version', ['v3', 'v1'])
 def test_throttling_twice_then_success(signature_version):
-    h = Harness([err(400, 'Throttling.User'), err(400, 'Throttling.Api'),
-                                          ok(TaskId='t-1')], signature_version)
+    h = Harness([err(400, 'Throttling.User'), err(400, 'Throttling.Api'), ok(TaskId='t-1')], signature_version)
     api, session, sleeps, rng = h.api, h.session, h.sleeps, h.rng
     assert api.call('InstallBackupClients', {'InstanceIds': ['i-1']})['TaskId'] == 't-1'
     assert len(session.sent) == 3
@@ -82,12 +81,11 @@ def test_throttling_twice_then_success(signature_version):
     assert rng.bounds == [(0, 0.5), (0, 1.0)]
     assert sleeps == [0.25, 0.5]
     assert all(0 <= s <= 8.0 for s in sleeps)
-    assert [code for _, code in api.attempts] == ['Throttling.User', 'Throttling.Api', None]
+    assert [code for _action, code in api.attempts] == ['Throttling.User', 'Throttling.Api', None]
 
 
 def test_server_error_is_retried_for_reads():
-    h = Harness([err(500, 'InternalError'), err(503, 'ServiceUnavailable'),
-                                        ok(Clients=[], TotalCount=0)])
+    h = Harness([err(500, 'InternalError'), err(503, 'ServiceUnavailable'), ok(Clients=[], TotalCount=0)])
     api, session, sleeps = h.api, h.session, h.sleeps
     api.call('DescribeBackupClients', {'ClientType': 'ECS_CLIENT'})
     assert len(session.sent) == 3 and len(sleeps) == 2
