@@ -17,6 +17,8 @@ import threading
 import time
 
 API_VERSION = '2017-09-08'
+ECS_API_VERSION = '2014-05-26'
+API_VERSIONS = (API_VERSION, ECS_API_VERSION)
 TIMESTAMP_WINDOW = 15 * 60
 V1_COMMON = frozenset(['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod',
                        'SignatureVersion', 'SignatureNonce', 'SignatureType', 'Timestamp', 'SecurityToken',
@@ -93,7 +95,9 @@ class Authenticator:
         self._nonce_lock = threading.Lock()
 
     def authenticate(self, method, headers, query, body_params, raw_body):
-        """Return ``(action, access_key_id, 'v3' or 'v1')`` or raise AuthError. ``headers`` has lowercase names."""
+        """Return ``(action, access_key_id, 'v3' or 'v1')`` or raise AuthError. ``headers`` has lowercase names.
+
+        The API version is checked here; ``version_of`` tells the caller which one was used."""
         authorization = headers.get('authorization', '')
         if authorization.startswith('ACS3-HMAC-SHA256'):
             return self._v3(method, headers, query, raw_body, authorization)
@@ -162,7 +166,7 @@ class Authenticator:
             raise AuthError(400, 'SignatureDoesNotMatch', 'Specified signature is not matched with our calculation. '
                                                           'server string to sign is:%s' % to_sign)
         self._check_token(key_id, headers.get('x-acs-security-token'))
-        if headers['x-acs-version'] != API_VERSION:
+        if headers['x-acs-version'] not in API_VERSIONS:
             raise AuthError(400, 'InvalidParameter', 'The specified parameter "Version" is not valid.')
         self._remember_nonce(headers['x-acs-signature-nonce'], now)
         return headers['x-acs-action'], key_id, 'v3'
@@ -182,7 +186,7 @@ class Authenticator:
             raise AuthError(400, 'SignatureDoesNotMatch', 'Specified signature is not matched with our calculation. '
                                                           'server string to sign is:%s' % to_sign)
         self._check_token(params['AccessKeyId'], params.get('SecurityToken'))
-        if params['Version'] != API_VERSION:
+        if params['Version'] not in API_VERSIONS:
             raise AuthError(400, 'InvalidParameter', 'The specified parameter "Version" is not valid.')
         self._remember_nonce(params['SignatureNonce'], now)
         return params['Action'], params['AccessKeyId'], 'v1'

@@ -89,7 +89,8 @@ class Emulator:
                                'The request processing has failed due to some unknown error.',
                                status=503 if error_code == 'ServiceUnavailable' else 500)
             action, _key, signature = self.auth.authenticate(method, headers, query, body_params, raw_body)
-            body, task_id = self.service.call(action, params)
+            version = headers.get('x-acs-version') or query.get('Version') or body_params.get('Version')
+            body, task_id = self.service.call(action, params, version)
             body['RequestId'] = request_id
             status = 200
         except AuthError as exc:

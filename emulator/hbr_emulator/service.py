@@ -30,6 +30,8 @@ DEFAULT_SETTINGS = {'DataNetworkType': 'VPC', 'DataProxySetting': 'USE_CONTROL_P
                     'MaxCpuCore': '0', 'MaxWorker': '0', 'MaxMemory': 0, 'AlertOnPartialComplete': False,
                     'ProxyHost': '', 'ProxyPort': 0, 'ProxyUser': '', 'ProxyPassword': ''}
 INSTALL_FAILURE_CODE = 'InstallClientFailed'
+ECS_API_VERSION = '2014-05-26'
+ECS_ACTIONS = frozenset(['DescribeInstances', 'DescribeCloudAssistantStatus'])
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -397,9 +399,11 @@ class Service:
 
     # --- dispatch ------------------------------------------------------------------------------------------------
 
-    def call(self, action, params):
+    def call(self, action, params, version='2017-09-08'):
         """Run one action; return ``(body, task_id)`` or raise ApiError."""
         handler = getattr(self, 'action_' + action, None) if action else None
+        if handler is not None and (action in ECS_ACTIONS) != (version == ECS_API_VERSION):
+            handler = None
         if handler is None:
             raise ApiError('InvalidAction.NotFound', 'Specified api is not found, please check your url and method.',
                            status=404)
@@ -769,6 +773,46 @@ class Service:
                             'updated=? WHERE client_id=?', (self.clock(), client_id))
         return self._envelope()
 
+    # --- ECS (2014-05-26) reads, for the collection's instance precheck ------------------------------------------
+
+    def _ecs_region_matches(self, params):
+        if params.get('RegionId') and params['RegionId'] != self.region:
+            return False
+        return True
+
+    def action_DescribeInstances(self, params):
+        page, size = _paging(params, maximum=100)
+        ids = parse_id_list('InstanceIds', params.get('InstanceIds'), 100)
+        if not self._ecs_region_matches(params):
+            rows = []
+        elif ids:
+            rows = self.db.execute('SELECT * FROM instances WHERE instance_id IN (SELECT value FROM json_each(?)) '
+                                   'ORDER BY seq', (json.dumps(ids),)).fetchall()
+        else:
+            rows = self.db.execute('SELECT * FROM instances ORDER BY seq').fetchall()
+        window = rows[(page - 1) * size: page * size]
+        instances = [{'InstanceId': r['instance_id'], 'InstanceName': r['name'], 'HostName': r['hostname'],
+                      'Status': r['status'], 'ZoneId': r['zone_id'], 'RegionId': self.region,
+                      'OSType': r['os_type'], 'VpcAttributes': {'PrivateIpAddress': {'IpAddress': [r['private_ip']]}}}
+                     for r in window]
+        return {'RequestId': '', 'PageNumber': page, 'PageSize': size, 'TotalCount': len(rows),
+                'Instances': {'Instance': instances}}
+
+    def action_DescribeCloudAssistantStatus(self, params):
+        ids = [value for name, value in sorted(params.items(), key=lambda item: _index_of(item[0]))
+               if name.startswith('InstanceId.')]
+        if len(ids) > 50:
+            raise invalid('InstanceId', 'At most 50 instance ids.')
+        rows = []
+        if self._ecs_region_matches(params) and ids:
+            rows = self.db.execute('SELECT * FROM instances WHERE instance_id IN (SELECT value FROM json_each(?)) '
+                                   'ORDER BY seq', (json.dumps(ids),)).fetchall()
+        statuses = [{'InstanceId': r['instance_id'], 'CloudAssistantStatus': 'true' if r['cloud_assistant'] else 'false',
+                     'OSType': r['os_type'], 'CloudAssistantVersion': '2.2.0' if r['cloud_assistant'] else ''}
+                    for r in rows]
+        return {'RequestId': '', 'TotalCount': len(statuses),
+                'InstanceCloudAssistantStatusSet': {'InstanceCloudAssistantStatus': statuses}}
+
     # --- admin views ---------------------------------------------------------------------------------------------
 
     def snapshot(self):
@@ -803,10 +847,15 @@ def _unique(ids):
     return out
 
 
-def _paging(params):
+def _paging(params, maximum=99):
     page = parse_int('PageNumber', params['PageNumber'], 1) if params.get('PageNumber') not in (None, '') else 1
-    size = parse_int('PageSize', params['PageSize'], 1, 99) if params.get('PageSize') not in (None, '') else 10
+    size = parse_int('PageSize', params['PageSize'], 1, maximum) if params.get('PageSize') not in (None, '') else 10
     return page, size
+
+
+def _index_of(name):
+    tail = name.rsplit('.', 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 FILTER_COLUMNS = {'InstanceId': 'instance_id', 'ClientId': 'client_id', 'Status': 'status'}

@@ -286,7 +286,7 @@ def form_encode(body):
 
 
 def build_signed_request(credentials, host, action, params, signature_version='v3', timestamp=None,
-                         nonce=None, user_agent=None):
+                         nonce=None, user_agent=None, api_version=API_VERSION):
     """Return ``(query, headers, body)`` for one signed POST to ``/``.
 
     ``credentials`` needs ``access_key_id``, ``access_key_secret`` and ``security_token``.
@@ -296,7 +296,7 @@ def build_signed_request(credentials, host, action, params, signature_version='v
     nonce = nonce or uuid.uuid4().hex
     query, body = split_body_params(action, encode_params(params))
     body_text = form_encode(body) if body else ''
-    headers = {'host': host, 'x-acs-action': action, 'x-acs-version': API_VERSION,
+    headers = {'host': host, 'x-acs-action': action, 'x-acs-version': api_version,
                'accept': 'application/json'}
     if user_agent:
         headers['user-agent'] = user_agent
@@ -304,7 +304,7 @@ def build_signed_request(credentials, host, action, params, signature_version='v
         headers['content-type'] = 'application/x-www-form-urlencoded'
 
     if signature_version == 'v1':
-        common = dict(query, Action=action, Format='json', Version=API_VERSION)
+        common = dict(query, Action=action, Format='json', Version=api_version)
         signed_query = v1_signed_params('POST', common, credentials, timestamp, nonce, extra_signed=body)
         return signed_query, headers, body_text
 
@@ -353,6 +353,24 @@ def normalize_endpoint_url(endpoint):
     if port is not None and not 0 < port < 65536:
         raise HbrConfigError('hbr_endpoint', 'hbr_endpoint %r has an invalid port; %s' % (endpoint, fix))
     return '%s://%s' % (parts.scheme, parts.netloc)
+
+
+def resolve_ecs_endpoint(region=None, ecs_endpoint=None, hbr_endpoint=None, endpoint_type='public'):
+    """Base URL of the ECS API (used for the read-only instance precheck).
+
+    An explicit ecs_endpoint wins; with only hbr_endpoint set (the emulator, a proxy) the same
+    endpoint is used, so that no request ever leaves for a host the user did not name.
+    """
+    if ecs_endpoint:
+        try:
+            return normalize_endpoint_url(ecs_endpoint)
+        except HbrConfigError as exc:
+            raise HbrConfigError('ecs_endpoint', exc.message.replace('hbr_endpoint', 'ecs_endpoint'))
+    if hbr_endpoint:
+        return normalize_endpoint_url(hbr_endpoint)
+    if not region:
+        raise HbrConfigError('alicloud_region', 'No region given: set alicloud_region or ecs_endpoint.')
+    return 'https://ecs%s.%s.aliyuncs.com' % ('-vpc' if endpoint_type == 'vpc' else '', region)
 
 
 def resolve_endpoint(region=None, endpoint=None, endpoint_type='public'):
@@ -464,8 +482,9 @@ class HbrApi:
     def __init__(self, credentials, endpoint, signature_version='v3', validate_certs=True,
                  ca_bundle=None, connect_timeout=10, read_timeout=60, retries=8, backoff_base=0.5,
                  backoff_cap=20.0, user_agent=None, session=None, sleep=time.sleep, clock=time.time,
-                 rng=None, nonce=None):
+                 rng=None, nonce=None, api_version=API_VERSION):
         self.credentials = credentials
+        self.api_version = api_version
         self.endpoint = endpoint.rstrip('/')
         self.host = urlsplit(self.endpoint).netloc
         self.signature_version = signature_version
@@ -505,7 +524,8 @@ class HbrApi:
     def _send_once(self, action, params):
         query, headers, body = build_signed_request(
             self.credentials, self.host, action, params, self.signature_version,
-            timestamp=utc_timestamp(self.clock()), nonce=self.nonce(), user_agent=self.user_agent)
+            timestamp=utc_timestamp(self.clock()), nonce=self.nonce(), user_agent=self.user_agent,
+            api_version=self.api_version)
         url = '%s/?%s' % (self.endpoint, urlencode(sorted(query.items()), quote_via=quote, safe='~'))
         try:
             response = self.session.post(url, data=body.encode('utf-8') if body else None, headers=headers,

@@ -18,7 +18,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ._api import (HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HbrApi, HbrApiError, HbrConfigError, new_session,
-                   resolve_endpoint)
+                   resolve_ecs_endpoint, resolve_endpoint)
 from ._credentials import CredentialError, profile_region, resolve_credentials
 
 
@@ -79,7 +79,7 @@ def validate_connection_params(params):
 def build_api(params, session_factory, **overrides):
     """Resolve the endpoint and credentials (local checks first) and return an HbrApi."""
     validate_connection_params(params)
-    region = params.get('alicloud_region') or (None if params.get('hbr_endpoint') else profile_region(params))
+    region = region_of(params)
     endpoint = resolve_endpoint(region, params.get('hbr_endpoint'), params.get('hbr_endpoint_type') or 'public')
     session = session_factory()
     credentials = resolve_credentials(params, session)
@@ -94,6 +94,23 @@ def build_api(params, session_factory, **overrides):
     )
     options.update(overrides)
     return HbrApi(credentials, endpoint, **options)
+
+
+ECS_API_VERSION = '2014-05-26'
+
+
+def region_of(params):
+    return params.get('alicloud_region') or (None if params.get('hbr_endpoint') else profile_region(params))
+
+
+def build_ecs_api(params, hbr_api):
+    """An ECS transport sharing the HBR one's credentials, session and settings."""
+    endpoint = resolve_ecs_endpoint(region_of(params), params.get('ecs_endpoint'), params.get('hbr_endpoint'),
+                                    params.get('hbr_endpoint_type') or 'public')
+    return HbrApi(hbr_api.credentials, endpoint, signature_version=hbr_api.signature_version,
+                  validate_certs=hbr_api.verify is not False, ca_bundle=hbr_api.verify if isinstance(hbr_api.verify, str)
+                  else None, connect_timeout=hbr_api.timeout[0], read_timeout=hbr_api.timeout[1],
+                  retries=hbr_api.retries, session=hbr_api.session, api_version=ECS_API_VERSION)
 
 
 class HbrModule:
@@ -130,6 +147,16 @@ class HbrModule:
                 self.module.fail_json(msg=exc.message, option=exc.option)
         return self._api
 
+    def ecs_api(self):
+        """The ECS transport for the instance precheck (same credentials and session)."""
+        try:
+            return build_ecs_api(self.params, self.api())
+        except HbrConfigError as exc:
+            self.module.fail_json(msg=exc.message, option=exc.option)
+
+    def region(self):
+        return region_of(self.params)
+
     def fail_config(self, error):
         self.module.fail_json(msg=error.message, option=error.option)
 
@@ -145,3 +172,9 @@ class HbrModule:
 
     def exit_json(self, **result):
         self.module.exit_json(**result)
+
+    def fail_json(self, **result):
+        self.module.fail_json(**result)
+
+    def warn(self, message):
+        self.module.warn(message)

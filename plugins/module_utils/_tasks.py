@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.hbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# PRIVATE to the alicloud.hbr collection. This file is not a public API: it may change or
+# disappear in any release without notice. Do not import it from other collections.
+#
+# Waiting on HBR's asynchronous work: the poll schedule, and DescribeTask parsing (Result is a
+# JSON *string* holding one entry per instance; Progress is -1 when the task failed; the
+# documented Description values are created, completed, expired and cancelled).
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import time
+
+from ._api import HbrApiError
+
+FAILED_DESCRIPTIONS = frozenset(['expired', 'cancelled'])
+
+
+class PollSchedule:
+    """How long to sleep before each poll.
+
+    The interval follows the elapsed time (``ratio`` of it), bounded by ``minimum`` and
+    ``maximum``: a task that finishes in 5 s is seen within about a second, while a 15-minute
+    install on the real service is polled every 30 s, as the service's docs recommend.
+    """
+
+    def __init__(self, timeout, minimum=0.5, maximum=30.0, ratio=0.2, clock=time.time, sleep=time.sleep):
+        self.clock = clock
+        self.sleep = sleep
+        self.started = clock()
+        self.deadline = self.started + timeout
+        self.minimum = minimum
+        self.maximum = maximum
+        self.ratio = ratio
+
+    def next_interval(self):
+        elapsed = self.clock() - self.started
+        return min(self.maximum, max(self.minimum, elapsed * self.ratio))
+
+    def remaining(self):
+        return self.deadline - self.clock()
+
+    def wait(self):
+        """Sleep until the next poll; False once the deadline has passed (no sleep past it)."""
+        remaining = self.remaining()
+        if remaining <= 0:
+            return False
+        self.sleep(min(self.next_interval(), remaining))
+        return True
+
+
+def parse_task(body, task_id=None):
+    """Normalise a DescribeTask body: ``{task_id, description, progress, items, failed, done}``.
+
+    ``items`` maps instance id to ``{client_id, client_status, error_code}``.
+    """
+    result = body.get('Result')
+    entries = []
+    if isinstance(result, str) and result.strip():
+        try:
+            entries = json.loads(result)
+        except ValueError:
+            raise HbrApiError('DescribeTask returned a Result that is not JSON', code='InvalidResponse',
+                              action='DescribeTask', request_id=body.get('RequestId'))
+    elif isinstance(result, list):
+        entries = result
+    if isinstance(entries, dict):
+        entries = [entries]
+    if not isinstance(entries, list):
+        raise HbrApiError('DescribeTask returned a Result that is not a list', code='InvalidResponse',
+                          action='DescribeTask', request_id=body.get('RequestId'))
+    items = {}
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get('instanceId'):
+            items[entry['instanceId']] = {'client_id': entry.get('clientId') or None,
+                                          'client_status': entry.get('clientStatus') or None,
+                                          'error_code': entry.get('errorCode') or None}
+    description = str(body.get('Description') or '')
+    try:
+        progress = int(body.get('Progress'))
+    except (TypeError, ValueError):
+        progress = None
+    failed = description in FAILED_DESCRIPTIONS or progress == -1
+    return {'task_id': task_id, 'description': description, 'progress': progress, 'items': items,
+            'failed': failed, 'done': failed or description == 'completed'}
+
+
+def describe_task(api, task_id):
+    return parse_task(api.call('DescribeTask', {'TaskId': task_id}), task_id)
+
+
+def task_summary(task):
+    """The part of a task worth returning on failure (no per-instance noise beyond the codes)."""
+    if not task:
+        return None
+    return {'task_id': task['task_id'], 'description': task['description'], 'progress': task['progress'],
+            'results': [dict(instance_id=iid, **item) for iid, item in sorted(task['items'].items())]}
