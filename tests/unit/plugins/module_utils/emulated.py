@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# The emulator's Service, in-process, behind the collection's real HbrApi (retries, paging,
+# error parsing), with one fake clock for the service's tasks and the waiter's sleeps.
+
+from __future__ import absolute_import, division, print_function
+
+from ansible_collections.alicloud.hbr.plugins.module_utils import _api, _clients
+from ansible_collections.alicloud.hbr.plugins.module_utils._credentials import Credentials
+
+
+class FakeClock:
+    def __init__(self, start=1800000000.0):
+        self.now = start
+        self.slept = []
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+class InProcessApi(_api.HbrApi):
+    """HbrApi whose single HTTP exchange is a direct call into the emulator's Service."""
+
+    def __init__(self, service, clock, api_version=_api.API_VERSION, fault=None):
+        super(InProcessApi, self).__init__(Credentials('k', 's'), 'http://emulated', session=object(),
+                                           sleep=clock.sleep, clock=clock.time, api_version=api_version)
+        self.service = service
+        self.fault = fault  # callable(action, params) -> None, or raises HbrApiError (after applying, if it wants)
+        self.log = []
+
+    def _send_once(self, action, params):
+        from hbr_emulator.service import ApiError, encode_json
+        flat = _api.encode_params(params)
+        self.log.append((action, flat))
+        try:
+            body, _task = self.service.call(action, flat, self.api_version)
+            status = 200
+        except ApiError as exc:
+            body = {'Code': exc.code, 'Message': exc.message, 'RequestId': 'R'}
+            status = exc.status
+            if exc.shape == 'hbr':
+                body['Success'] = False
+        if self.fault:
+            self.fault(action, params)
+        return _api.parse_response(action, status, encode_json(body))
+
+    def actions(self):
+        return [action for action, _flat in self.log]
+
+
+class Emulated:
+    def __init__(self, scenario, fault=None):
+        from hbr_emulator.service import Service
+        self.clock = FakeClock()
+        scenario = dict(scenario)
+        scenario.setdefault('task_seconds', {'install': 5, 'uninstall': 3, 'upgrade': 5, 'create': 5})
+        self.service = Service(scenario, clock=self.clock.time)
+        self.api = InProcessApi(self.service, self.clock, fault=fault)
+        self.ecs = InProcessApi(self.service, self.clock, api_version=_clients.ECS_API_VERSION)
+
+    def context(self, **kwargs):
+        kwargs.setdefault('ecs_api', self.ecs)
+        return _clients.Context(self.api, clock=self.clock.time, sleep=self.clock.sleep, **kwargs)
+
+    def state(self):
+        return self.service.snapshot()
+
+    def writes(self):
+        return [a for a in self.api.actions() if a in ('InstallBackupClients', 'UninstallBackupClients',
+                                                       'UpgradeBackupClients', 'UpdateClientSettings',
+                                                       'CreateClients', 'DeleteBackupClientResource')]
+
+    def reset_log(self):
+        self.api.log = []
+        self.ecs.log = []

@@ -1,0 +1,278 @@
+# -*- coding: utf-8 -*-
+# Convergence of whole fleets, against the emulator's Service in-process with a fake clock.
+
+from __future__ import absolute_import, division, print_function
+
+import collections
+import math
+
+import pytest
+
+from ansible_collections.alicloud.hbr.plugins.module_utils import _api, _clients
+
+pytest.importorskip('hbr_emulator')
+
+from ansible_collections.alicloud.hbr.tests.unit.plugins.module_utils.emulated import Emulated  # noqa: E402  pylint: disable=wrong-import-position
+
+IDS = ['i-emu%017d' % n for n in range(1, 400)]
+
+
+def converge(env, ids, state='present', **kwargs):
+    context_args = dict((k, kwargs.pop(k)) for k in list(kwargs) if k in ('check_mode', 'wait', 'wait_timeout',
+                                                                           'ecs_api', 'concurrency'))
+    ctx = env.context(**context_args)
+    outcome = _clients.converge(ctx, ids, state, **kwargs)
+    return ctx, outcome
+
+
+def statuses(env):
+    return collections.Counter(c['Status'] for c in env.state()['clients'])
+
+
+def test_protect_a_fresh_fleet_then_nothing_to_do():
+    env = Emulated({'instance_count': 50})
+    ctx, outcome = converge(env, IDS[:50])
+    assert outcome.failures == {} and outcome.changed
+    assert statuses(env) == {'ACTIVATED': 50}
+    assert env.api.actions().count('InstallBackupClients') == 3
+    assert len(outcome.task_ids) == 3
+    assert [r['status'] for r in outcome.records.values()] == ['ACTIVATED'] * 50
+    assert all(c['AppliedInstalls'] == 1 for c in env.state()['clients'])
+
+    env.reset_log()
+    ctx, again = converge(env, IDS[:50])
+    assert not again.changed and again.failures == {} and again.task_ids == []
+    assert env.writes() == []
+    assert env.api.actions() == ['DescribeBackupClients'], 'one read of 50 ids, nothing else'
+    assert env.ecs.actions() == [], 'nothing to act on, so no ECS precheck'
+
+
+def acceptance_fleet():
+    instances = [{'instance_id': IDS[n]} for n in range(277)]
+    instances += [{'instance_id': 'i-stopped%012d' % n, 'status': 'Stopped'} for n in range(10)]
+    instances += [{'instance_id': 'i-noassist%011d' % n, 'cloud_assistant': False} for n in range(5)]
+    instances += [{'instance_id': 'i-failing%012d' % n, 'install_fails': True} for n in range(5)]
+    missing = ['i-missing%012d' % n for n in range(3)]
+    return {'instances': instances}, [i['instance_id'] for i in instances] + missing
+
+
+def test_the_300_instance_acceptance_scenario():
+    scenario, targets = acceptance_fleet()
+    env = Emulated(scenario)
+    ctx, outcome = converge(env, targets)
+    assert len(targets) == 300
+    converged = [iid for iid, r in outcome.records.items() if r['status'] == 'ACTIVATED']
+    assert len(converged) == 277 and sorted(converged) == sorted(IDS[:277])
+    codes = collections.Counter(f['code'] for f in outcome.failures.values())
+    assert codes == {'InstanceNotRunning': 10, 'CloudAssistNotRunningOnInstance': 5, 'INSTALL_FAILED': 5,
+                     'InstanceNotExists': 3}
+    failing = [f for f in outcome.failures.values() if f['code'] == 'INSTALL_FAILED']
+    assert all('InstallClientFailed' in f['message'] for f in failing), 'the task errorCode is surfaced'
+    actions = collections.Counter(env.api.actions())
+    assert actions['InstallBackupClients'] <= math.ceil(300 / 20)
+    assert actions['UpdateClientSettings'] == 0
+    first_read = [a for a in env.api.log if a[0] == 'DescribeBackupClients'][:math.ceil(300 / 99)]
+    assert sum(len(__import__('json').loads(p['InstanceIds'])) for _a, p in first_read) == 300
+    first_failures = dict((iid, f['code']) for iid, f in outcome.failures.items())
+
+    env.reset_log()
+    ctx, again = converge(env, targets)
+    assert env.writes() == [], 'the second run sends no write at all'
+    assert dict((iid, f['code']) for iid, f in again.failures.items()) == first_failures
+    assert not again.changed
+    assert env.api.actions().count('DescribeBackupClients') <= math.ceil(300 / 99)
+
+
+def test_at_most_one_read_per_99_and_one_install_per_20():
+    env = Emulated({'instance_count': 300})
+    converge(env, IDS[:300])
+    actions = env.api.actions()
+    reads_before_first_write = actions[:actions.index('InstallBackupClients')]
+    assert reads_before_first_write.count('DescribeBackupClients') == math.ceil(300 / 99)
+    assert actions.count('InstallBackupClients') == math.ceil(300 / 20)
+    assert 'UpdateClientSettings' not in actions
+
+
+def test_settings_only_where_they_differ():
+    env = Emulated({'instances': [{'instance_id': IDS[n], 'client': {
+        'status': 'ACTIVATED', 'settings': {'MaxCpuCore': '2' if n % 2 else '0'}}} for n in range(10)]})
+    ctx, outcome = converge(env, IDS[:10], settings={'max_cpu_core': 2})
+    assert env.api.actions().count('UpdateClientSettings') == 5
+    assert sorted(iid for iid in outcome.changed_instances) == sorted(IDS[n] for n in range(10) if n % 2 == 0)
+    assert all(c['Settings']['MaxCpuCore'] == '2' for c in env.state()['clients'])
+    env.reset_log()
+    converge(env, IDS[:10], settings={'max_cpu_core': 2, 'use_https': False})
+    assert env.writes() == []
+
+
+def test_new_clients_get_settings_and_password_once():
+    env = Emulated({'instance_count': 3})
+    settings = {'data_proxy_setting': 'CUSTOM', 'proxy_host': '10.0.0.9', 'proxy_port': 3128,
+                'proxy_password': 'S3cret-proxy'}
+    ctx, outcome = converge(env, IDS[:3], settings=settings)
+    assert env.api.actions().count('UpdateClientSettings') == 3
+    sent = [p for a, p in env.api.log if a == 'UpdateClientSettings']
+    assert all(p['ProxyPassword'] == 'S3cret-proxy' for p in sent)
+    assert all(r['settings']['proxy_password'] == '******' for r in outcome.records.values())
+    assert all(c['ProxyPasswordSet'] for c in env.state()['clients'])
+    env.reset_log()
+    converge(env, IDS[:3], settings=settings)
+    assert env.writes() == [], 'on_create: the masked password is not re-sent'
+    converge(env, IDS[:3], settings=settings, update_proxy_password='always')
+    assert env.writes().count('UpdateClientSettings') == 3
+
+
+def test_latest_installs_then_upgrades():
+    env = Emulated({'instance_count': 30, 'instances': [{'instance_id': 'i-old000000000000001', 'client': {
+        'status': 'ACTIVATED', 'version': '2.12.0'}}]})
+    ctx, outcome = converge(env, IDS[:30] + ['i-old000000000000001'], 'latest')
+    assert outcome.failures == {}
+    assert set(r['client_version'] for r in outcome.records.values()) == {'2.14.0'}
+    actions = env.api.actions()
+    assert actions.count('InstallBackupClients') == 2 and actions.count('UpgradeBackupClients') == 1
+    env.reset_log()
+    converge(env, IDS[:30] + ['i-old000000000000001'], 'latest')
+    assert env.writes() == []
+
+
+def test_absent_uninstalls_and_is_then_idempotent():
+    env = Emulated({'instances': [{'instance_id': IDS[n], 'client': {'status': 'ACTIVATED'}} for n in range(25)]})
+    ctx, outcome = converge(env, IDS[:25] + [IDS[300]], 'absent')
+    assert outcome.failures == {}, 'an instance with no client (even one that does not exist) is already absent'
+    assert IDS[300] not in outcome.records
+    assert statuses(env) == {'STOPPED': 25}
+    assert env.api.actions().count('UninstallBackupClients') == 2
+    env.reset_log()
+    ctx, again = converge(env, IDS[:25], 'absent')
+    assert env.writes() == [] and not again.changed
+
+
+def test_transitional_clients_are_waited_out_not_acted_on_twice():
+    env = Emulated({'instances': [{'instance_id': IDS[0], 'client': {'status': 'INSTALLING'}},
+                                  {'instance_id': IDS[1], 'client': {'status': 'UNINSTALLING'}}]})
+    ctx, outcome = converge(env, IDS[:2])
+    assert outcome.failures == {}
+    assert env.api.actions().count('InstallBackupClients') == 1, 'only the one that ended uninstalled'
+    clients = dict((c['InstanceId'], c) for c in env.state()['clients'])
+    assert clients[IDS[0]]['AppliedInstalls'] == 0 and clients[IDS[1]]['AppliedInstalls'] == 1
+    assert all(c['Status'] == 'ACTIVATED' for c in clients.values())
+
+
+def test_check_mode_predicts_without_writing_or_waiting():
+    env = Emulated({'instance_count': 5, 'instances': [{'instance_id': 'i-stopped000000000001', 'status': 'Stopped'}]})
+    ctx, outcome = converge(env, IDS[:5] + ['i-stopped000000000001'], check_mode=True,
+                            settings={'max_worker': 3})
+    assert env.writes() == [] and env.clock.slept == []
+    assert outcome.changed and set(outcome.changed_instances) == set(IDS[:5])
+    assert all(outcome.records[i]['status'] == 'ACTIVATED' for i in IDS[:5])
+    assert all(outcome.records[i]['settings']['max_worker'] == 3 for i in IDS[:5])
+    assert outcome.failures['i-stopped000000000001']['code'] == 'InstanceNotRunning'
+    assert env.state()['clients'] == []
+
+
+def test_wait_false_returns_task_ids_at_once():
+    env = Emulated({'instance_count': 5})
+    ctx, outcome = converge(env, IDS[:5], wait=False)
+    assert len(outcome.task_ids) == 1 and env.clock.slept == []
+    assert all(r['status'] == 'INSTALLING' for r in outcome.records.values())
+
+
+def test_timeout_reports_the_last_task_state():
+    env = Emulated({'instance_count': 2, 'task_seconds': {'install': 600, 'uninstall': 1, 'upgrade': 1,
+                                                           'create': 1}})
+    ctx, outcome = converge(env, IDS[:2], wait_timeout=30)
+    assert set(f['code'] for f in outcome.failures.values()) == {'WaitTimeout'}
+    assert all('"description": "created"' in f['message'] for f in outcome.failures.values())
+    assert env.clock.now - 1800000000.0 <= 31
+
+
+def test_ambiguous_install_is_resent_only_where_needed():
+    dropped = {'count': 0}
+
+    def drop_first_install(action, params):
+        if action == 'InstallBackupClients' and dropped['count'] == 0:
+            dropped['count'] += 1
+            raise _api.HbrApiError('connection closed', code='ConnectionDropped', action=action, ambiguous=True)
+
+    env = Emulated({'instance_count': 40}, fault=drop_first_install)
+    ctx, outcome = converge(env, IDS[:40], concurrency=1)
+    assert outcome.failures == {} and dropped['count'] == 1
+    clients = env.state()['clients']
+    assert len(clients) == 40 and all(c['AppliedInstalls'] == 1 for c in clients), 'no instance installed twice'
+    assert env.api.actions().count('InstallBackupClients') == 2, 'the dropped batch was not re-sent'
+
+
+def test_ambiguous_failure_before_applying_is_resent():
+    state = {'failed': False}
+    env = Emulated({'instance_count': 3})
+
+    original = env.api._send_once
+
+    def lose_request_once(action, params):
+        if action == 'InstallBackupClients' and not state['failed']:
+            state['failed'] = True
+            raise _api.HbrApiError('read timeout', code='ReadTimeout', action=action, ambiguous=True)
+        return original(action, params)
+
+    env.api._send_once = lose_request_once
+    ctx, outcome = converge(env, IDS[:3])
+    assert outcome.failures == {}
+    assert all(c['AppliedInstalls'] == 1 for c in env.state()['clients'])
+
+
+def test_unknown_client_ids_fail_before_any_write():
+    env = Emulated({'instances': [{'instance_id': IDS[0], 'client': {'status': 'ACTIVATED'}}]})
+    with pytest.raises(_api.HbrConfigError) as info:
+        converge(env, [], 'absent', client_ids=['c-000doesnotexist0000'])
+    assert info.value.option == 'client_ids' and env.writes() == []
+
+
+def test_client_ids_select_their_instances():
+    env = Emulated({'instances': [{'instance_id': IDS[0], 'client': {'status': 'ACTIVATED'}}]})
+    client_id = env.state()['clients'][0]['ClientId']
+    ctx, outcome = converge(env, [], 'absent', client_ids=[client_id])
+    assert statuses(env) == {'STOPPED': 1} and outcome.failures == {}
+
+
+def test_failed_clients_are_reported_not_retried_unless_asked():
+    env = Emulated({'instances': [{'instance_id': IDS[0], 'client': {'status': 'INSTALL_FAILED'}}]})
+    ctx, outcome = converge(env, IDS[:1])
+    assert outcome.failures[IDS[0]]['code'] == 'INSTALL_FAILED' and env.writes() == []
+    assert 'retry_failed' in outcome.failures[IDS[0]]['message']
+    ctx, outcome = converge(env, IDS[:1], retry_failed=True)
+    assert outcome.failures == {} and statuses(env) == {'ACTIVATED': 1}
+
+
+def test_precheck_degrades_to_a_warning_without_ecs_permission():
+    env = Emulated({'instance_count': 2})
+
+    def forbidden(action, params):
+        raise _api.HbrApiError('not authorized', code='Forbidden.RAM', http_status=403, action=action)
+
+    env.ecs.fault = forbidden
+    ctx, outcome = converge(env, IDS[:2])
+    assert outcome.failures == {} and statuses(env) == {'ACTIVATED': 2}
+    assert len(ctx.warnings) == 1 and 'ecs:DescribeInstances' in ctx.warnings[0]
+
+
+def test_without_precheck_hbr_reports_the_instance():
+    env = Emulated({'instances': [{'instance_id': 'i-stopped000000000001', 'status': 'Stopped'}]})
+    ctx, outcome = converge(env, ['i-stopped000000000001'], precheck=False)
+    assert outcome.failures['i-stopped000000000001']['code'] == 'InstanceNotRunning'
+    assert outcome.failures['i-stopped000000000001']['stage'] == 'install'
+
+
+def test_hana_clients_present_then_idempotent():
+    env = Emulated({'instances': [{'instance_id': 'i-hana00000000000000%d' % n} for n in range(2)]})
+    ctx = env.context()
+    ids = ['i-hana000000000000000', 'i-hana000000000000001']
+    outcome = _clients.converge_hana(ctx, ids, 'v-0001abcdefghij01234', 'cl-0001abcdefghij01234',
+                                     create_params={'AlertSetting': 'INHERITED'}, access_key_id='AKHANA',
+                                     access_key_secret='hana-secret-value')
+    assert outcome.failures == {} and set(r['status'] for r in outcome.records.values()) == {'ACTIVATED'}
+    sent = [p for a, p in env.api.log if a == 'CreateClients'][0]
+    assert 'hana-secret-value' in sent['ClientInfo'], 'the key goes to the API'
+    assert 'hana-secret-value' not in repr(outcome.records), 'and never comes back'
+    env.reset_log()
+    again = _clients.converge_hana(env.context(), ids, 'v-0001abcdefghij01234', 'cl-0001abcdefghij01234')
+    assert not again.changed and env.writes() == []
