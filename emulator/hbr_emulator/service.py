@@ -235,7 +235,7 @@ class Service:
             added.append(self._insert_instance({'instance_id': instance_id_for(counter)}))
         self._set_meta('instance_counter', str(counter))
         for instance in spec.get('instances') or []:
-            added.append(self._insert_instance(instance))
+            added.append(self._insert_instance({'instance_id': instance} if isinstance(instance, str) else instance))
         return added
 
     def _insert_instance(self, spec):

@@ -1,0 +1,242 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.hbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: hbr_client_info
+short_description: List Cloud Backup (HBR) clients
+version_added: 1.0.0
+description:
+  - Lists HBR backup clients with every filter DescribeBackupClients has, reading every page (99 clients per call).
+  - With O(vault_id), lists SAP HANA clients of that vault instead (DescribeClients).
+  - Never changes anything.
+author:
+  - alicloud.hbr developers (@alicloud-hbr)
+options:
+  client_type:
+    description: Kind of client.
+    type: str
+    choices: [ECS_CLIENT, CONTAINER_CLIENT, LOCAL_CLIENT]
+    default: ECS_CLIENT
+  client_ids:
+    description: Only these clients.
+    type: list
+    elements: str
+  instance_ids:
+    description: Only the clients of these ECS instances.
+    type: list
+    elements: str
+  cluster_id:
+    description: Only the clients of this cluster (container clients, or SAP HANA clients with O(vault_id)).
+    type: str
+  tags:
+    description:
+      - Only clients that carry all these tags (key and value). At most 20; keys must not be empty nor start with
+        C(aliyun) or C(acs:).
+    type: dict
+  filters:
+    description:
+      - Extra server-side filters, as a dict of filter key to value or list of values, for example
+        C({Status: [ACTIVATED, UNKNOWN]}). Sent as the API's C(Filters.N.Key)/C(Filters.N.Values.M).
+    type: dict
+  status:
+    description: Keep only clients in one of these statuses (filtered after reading).
+    type: list
+    elements: str
+    choices: [REGISTERED, ACTIVATED, DEACTIVATED, INSTALLING, INSTALL_FAILED, NOT_INSTALLED, UPGRADING, UPGRADE_FAILED,
+              UNINSTALLING, UNINSTALL_FAILED, STOPPED, UNKNOWN]
+  vault_id:
+    description: List the SAP HANA clients (C(ECS_AGENT)) of this vault instead.
+    type: str
+  cross_account_type:
+    description: V(CROSS_ACCOUNT) lists clients of another account that authorized this one.
+    type: str
+    choices: [SELF_ACCOUNT, CROSS_ACCOUNT]
+  cross_account_user_id:
+    description: Source account id, with O(cross_account_type=CROSS_ACCOUNT).
+    type: int
+  cross_account_role_name:
+    description: RAM role created in the source account, with O(cross_account_type=CROSS_ACCOUNT).
+    type: str
+extends_documentation_fragment:
+  - alicloud.hbr.hbr
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so check mode returns the same result.
+  diff_mode:
+    support: none
+    description: Nothing changes, so there is nothing to diff.
+seealso:
+  - module: alicloud.hbr.hbr_client
+'''
+
+EXAMPLES = r'''
+- name: Every ECS backup client in the region
+  alicloud.hbr.hbr_client_info:
+  register: all_clients
+
+- name: Clients that need attention
+  alicloud.hbr.hbr_client_info:
+    status: [INSTALL_FAILED, UPGRADE_FAILED, UNINSTALL_FAILED, UNKNOWN, DEACTIVATED]
+  register: attention
+
+- name: Clients of some instances, tagged for production
+  alicloud.hbr.hbr_client_info:
+    instance_ids: [i-bp1abcdefghij0123456, i-bp1abcdefghij0123457]
+    tags:
+      env: prod
+
+- name: Feed the result back into hbr_client (keys match its options)
+  alicloud.hbr.hbr_client:
+    client_ids: "{{ attention.clients | map(attribute='client_id') | list }}"
+    state: absent
+
+- name: SAP HANA clients of a vault
+  alicloud.hbr.hbr_client_info:
+    vault_id: v-0001abcdefghij01234
+'''
+
+RETURN = r'''
+clients:
+  description:
+    - The matching clients, V([]) when none. Keys match M(alicloud.hbr.hbr_client)'s options (C(instance_id),
+      C(client_id), C(settings) under the option names and types), so a record can be fed back.
+    - SAP HANA clients (O(vault_id)) have the DescribeClients fields in snake_case instead.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    instance_id:
+      description: ECS instance id.
+      type: str
+      sample: i-bp1abcdefghij0123456
+    client_id:
+      description: HBR client id.
+      type: str
+      sample: c-000abcdefghij0123456
+    status:
+      description: Client status.
+      type: str
+      sample: ACTIVATED
+    client_version:
+      description: Installed version.
+      type: str
+      sample: 2.13.0
+    max_client_version:
+      description: Newest version available.
+      type: str
+      sample: 2.14.0
+    backup_status:
+      description: V(PROTECTED) while a backup plan uses the client.
+      type: str
+      sample: UNPROTECTED
+    settings:
+      description: Client settings, under hbr_client's option names; C(proxy_password) is masked.
+      type: dict
+      sample: {data_network_type: VPC, max_cpu_core: 0, use_https: false, proxy_password: ''}
+    tags:
+      description: Tags as a dict.
+      type: dict
+      sample: {env: prod}
+  sample: []
+'''
+
+from ..module_utils._api import HbrApiError, HbrConfigError
+from ..module_utils._clients import (
+    CLUSTER_ID_RE, STATUS_TABLE, VAULT_ID_RE, cross_account_params, describe_backup_clients, describe_hana_clients,
+    normalize_client, validate_client_ids, validate_cross_account, validate_ids, validate_instance_ids, validate_tags)
+from ..module_utils._module import HbrModule
+
+
+def argument_spec():
+    return dict(
+        client_type=dict(type='str', choices=['ECS_CLIENT', 'CONTAINER_CLIENT', 'LOCAL_CLIENT'], default='ECS_CLIENT'),
+        client_ids=dict(type='list', elements='str'),
+        instance_ids=dict(type='list', elements='str'),
+        cluster_id=dict(type='str'),
+        tags=dict(type='dict'),
+        filters=dict(type='dict'),
+        status=dict(type='list', elements='str', choices=sorted(STATUS_TABLE, key=list(STATUS_TABLE).index)),
+        vault_id=dict(type='str'),
+        cross_account_type=dict(type='str', choices=['SELF_ACCOUNT', 'CROSS_ACCOUNT']),
+        cross_account_user_id=dict(type='int'),
+        cross_account_role_name=dict(type='str'),
+    )
+
+
+def validate(params):
+    validate_client_ids(params['client_ids'])
+    validate_instance_ids(params['instance_ids'])
+    validate_tags(params['tags'])
+    validate_cross_account(params)
+    if params['cluster_id']:
+        validate_ids('cluster_id', [params['cluster_id']], CLUSTER_ID_RE, 'cl-0001abcdefghij01234')
+    if params['vault_id']:
+        validate_ids('vault_id', [params['vault_id']], VAULT_ID_RE, 'v-0001abcdefghij01234')
+        for option in ('instance_ids', 'tags', 'filters'):
+            if params[option]:
+                raise HbrConfigError(option, '%s does not apply to SAP HANA clients (vault_id); filter the result '
+                                             'instead' % option)
+        if params['client_ids'] and len(params['client_ids']) > 1:
+            raise HbrConfigError('client_ids', 'with vault_id, give at most one client id')
+    for key in (params['filters'] or {}):
+        if not key:
+            raise HbrConfigError('filters', 'filters has an empty key')
+
+
+def api_filters(filters):
+    result = []
+    for key in sorted(filters or {}):
+        values = filters[key]
+        values = values if isinstance(values, list) else [values]
+        result.append({'Key': key, 'Values': [str(v) for v in values]})
+    return result
+
+
+def read(module):
+    params = module.params
+    api = module.api()
+    if params['vault_id']:
+        by_instance = describe_hana_clients(api, params['vault_id'], params['cluster_id'],
+                                            (params['client_ids'] or [None])[0])
+        return list(by_instance.values())
+    extra = cross_account_params(params)
+    if params['cluster_id']:
+        extra['ClusterId'] = params['cluster_id']
+    if params['tags']:
+        extra['Tag'] = [{'Key': k, 'Value': v} for k, v in sorted(params['tags'].items())]
+    if params['filters']:
+        extra['Filters'] = api_filters(params['filters'])
+    if params['client_ids'] and not params['instance_ids']:
+        raws = describe_backup_clients(api, params['client_type'], None, params['client_ids'], extra)
+    else:
+        raws = describe_backup_clients(api, params['client_type'], params['instance_ids'], None, extra)
+        if params['client_ids']:
+            raws = [raw for raw in raws if raw.get('ClientId') in set(params['client_ids'])]
+    return [normalize_client(raw) for raw in raws]
+
+
+def main():
+    module = HbrModule(argument_spec=argument_spec(), supports_check_mode=True)
+    try:
+        validate(module.params)
+    except HbrConfigError as exc:
+        module.fail_config(exc)
+    try:
+        clients = read(module)
+    except HbrApiError as exc:
+        module.fail_json_hbr(exc, msg='Listing HBR clients failed')
+    if module.params['status']:
+        clients = [c for c in clients if c.get('status') in module.params['status']]
+    module.exit_json(changed=False, clients=clients)
+
+
+if __name__ == '__main__':
+    main()
