@@ -509,8 +509,8 @@ def _needs(record, state, phase, retry_failed):
 
 def predict(record, instance_id, phase):
     """Check mode: the record as the action would leave it."""
-    predicted = copy.deepcopy(record) if record else {'instance_id': instance_id, 'client_id': None,
-                                                       'client_type': 'ECS_CLIENT', 'settings': {}, 'tags': {}}
+    blank = {'instance_id': instance_id, 'client_id': None, 'client_type': 'ECS_CLIENT', 'settings': {}, 'tags': {}}
+    predicted = copy.deepcopy(record) if record else blank
     if phase == 'install':
         predicted['status'] = 'ACTIVATED'
     elif phase == 'uninstall':
@@ -756,9 +756,8 @@ def _check_long_tasks(ctx, phase, still, outcome, last_check):
                 still.remove(iid)
             else:
                 still.remove(iid)
-                outcome.fail(iid, item.get('error_code') or item.get('client_status') or 'TaskFailed',
-                             'task %s ended (%s) without the client reaching its goal' % (task_id,
-                                                                                        task['description']), phase)
+                message = 'task %s ended (%s) without the client reaching its goal' % (task_id, task['description'])
+                outcome.fail(iid, item.get('error_code') or item.get('client_status') or 'TaskFailed', message, phase)
     return still
 
 
@@ -901,8 +900,8 @@ def converge_hana(ctx, instance_ids, vault_id, cluster_id, source_types=('HANA',
     for iid in instance_ids:
         action = action_for(_status(outcome.records.get(iid)), 'present', retry_failed)
         if action == 'report':
-            outcome.fail(iid, outcome.records[iid]['status'], 'the last install failed; run with retry_failed: '
-                                                               'true to try again', 'read')
+            message = 'the last install failed; run with retry_failed: true to try again'
+            outcome.fail(iid, outcome.records[iid]['status'], message, 'read')
         elif action in ('install', 'wait') and _status(outcome.records.get(iid)) not in TRANSITIONAL:
             todo.append(iid)
     pending_existing = [iid for iid in instance_ids if _status(outcome.records.get(iid)) in TRANSITIONAL]

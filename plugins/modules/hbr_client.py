@@ -19,18 +19,31 @@ description:
     the settings the task sets.
   - A second run with the same arguments makes no write call and reports C(changed=false).
   - "What each client Status means and what the module does about it, for each O(state):"
-  - "C(ACTIVATED): installed, activated and sending heartbeats. V(present): nothing. V(absent): uninstall. V(latest): upgrade when ClientVersion is below MaxClientVersion."
-  - "C(DEACTIVATED): activation expired; the client no longer backs up. V(present): install. V(absent): uninstall. V(latest): install."
-  - "C(INSTALLING): an install task is running. V(present): wait until it settles, then decide again. V(absent): wait until it settles, then decide again. V(latest): wait until it settles, then decide again."
-  - "C(INSTALL_FAILED): the last install failed. V(present): report a failure without acting. V(absent): uninstall. V(latest): report a failure without acting. With O(retry_failed=true), install instead."
+  - "C(ACTIVATED): installed, activated and sending heartbeats. V(present): nothing. V(absent): uninstall.
+    V(latest): upgrade when ClientVersion is below MaxClientVersion."
+  - "C(DEACTIVATED): activation expired; the client no longer backs up. V(present): install. V(absent): uninstall.
+    V(latest): install."
+  - "C(INSTALLING): an install task is running. V(present): wait until it settles, then decide again. V(absent):
+    wait until it settles, then decide again. V(latest): wait until it settles, then decide again."
+  - "C(INSTALL_FAILED): the last install failed. V(present): report a failure without acting. V(absent): uninstall.
+    V(latest): report a failure without acting. With O(retry_failed=true), install instead."
   - "C(NOT_INSTALLED): no client on the instance. V(present): install. V(absent): nothing. V(latest): install."
-  - "C(REGISTERED): registered with HBR but never activated. V(present): install. V(absent): uninstall. V(latest): install."
-  - "C(STOPPED): uninstalled (what the service shows after an uninstall). V(present): install. V(absent): nothing. V(latest): install."
-  - "C(UNINSTALLING): an uninstall task is running. V(present): wait until it settles, then decide again. V(absent): wait until it settles, then decide again. V(latest): wait until it settles, then decide again."
-  - "C(UNINSTALL_FAILED): the last uninstall failed; the client may be half removed. V(present): report a failure without acting. V(absent): report a failure without acting. V(latest): report a failure without acting. With O(retry_failed=true), install (present, latest) or uninstall (absent) instead."
-  - "C(UNKNOWN): disconnected: no heartbeat (agent down, instance stopped or network cut). V(present): install. V(absent): uninstall. V(latest): install."
-  - "C(UPGRADE_FAILED): the last upgrade failed. V(present): report a failure without acting. V(absent): uninstall. V(latest): report a failure without acting. With O(retry_failed=true), install (present) or upgrade (latest) instead."
-  - "C(UPGRADING): an upgrade task is running. V(present): wait until it settles, then decide again. V(absent): wait until it settles, then decide again. V(latest): wait until it settles, then decide again."
+  - "C(REGISTERED): registered with HBR but never activated. V(present): install. V(absent): uninstall. V(latest):
+    install."
+  - "C(STOPPED): uninstalled (what the service shows after an uninstall). V(present): install. V(absent): nothing.
+    V(latest): install."
+  - "C(UNINSTALLING): an uninstall task is running. V(present): wait until it settles, then decide again.
+    V(absent): wait until it settles, then decide again. V(latest): wait until it settles, then decide again."
+  - "C(UNINSTALL_FAILED): the last uninstall failed; the client may be half removed. V(present): report a failure
+    without acting. V(absent): report a failure without acting. V(latest): report a failure without acting. With
+    O(retry_failed=true), install (present, latest) or uninstall (absent) instead."
+  - "C(UNKNOWN): disconnected: no heartbeat (agent down, instance stopped or network cut). V(present): install.
+    V(absent): uninstall. V(latest): install."
+  - "C(UPGRADE_FAILED): the last upgrade failed. V(present): report a failure without acting. V(absent): uninstall.
+    V(latest): report a failure without acting. With O(retry_failed=true), install (present) or upgrade (latest)
+    instead."
+  - "C(UPGRADING): an upgrade task is running. V(present): wait until it settles, then decide again. V(absent):
+    wait until it settles, then decide again. V(latest): wait until it settles, then decide again."
   - "No client record: V(present) and V(latest) install; V(absent) does nothing."
   - Why C(*_FAILED) clients are reported rather than retried by default - the cause (an unsupported OS, a full
     disk) is on the instance, so a retry would fail the same way, take up to 15 minutes, and make every run report
@@ -171,7 +184,7 @@ options:
   wait:
     description:
       - Wait for the install, upgrade or uninstall tasks to finish. With V(false) the module returns after sending
-        them, with their O(task_ids); settings are then applied only to clients that were already active.
+        them, with their RV(task_ids); settings are then applied only to clients that were already active.
     type: bool
     default: true
   wait_timeout:

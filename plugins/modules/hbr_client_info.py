@@ -42,8 +42,8 @@ options:
     type: dict
   filters:
     description:
-      - Extra server-side filters, as a dict of filter key to value or list of values, for example
-        C({Status: [ACTIVATED, UNKNOWN]}). Sent as the API's C(Filters.N.Key)/C(Filters.N.Values.M).
+      - "Extra server-side filters, as a dict of filter key to value or list of values, for example
+        C({Status: [ACTIVATED, UNKNOWN]}). Sent as the API's C(Filters.N.Key)/C(Filters.N.Values.M)."
     type: dict
   status:
     description: Keep only clients in one of these statuses (filtered after reading).

@@ -18,8 +18,8 @@ IDS = ['i-emu%017d' % n for n in range(1, 400)]
 
 
 def converge(env, ids, state='present', **kwargs):
-    context_args = dict((k, kwargs.pop(k)) for k in list(kwargs) if k in ('check_mode', 'wait', 'wait_timeout',
-                                                                           'ecs_api', 'concurrency'))
+    context_keys = ('check_mode', 'wait', 'wait_timeout', 'ecs_api', 'concurrency')
+    context_args = dict((k, kwargs.pop(k)) for k in list(kwargs) if k in context_keys)
     ctx = env.context(**context_args)
     outcome = _clients.converge(ctx, ids, state, **kwargs)
     return ctx, outcome
@@ -178,8 +178,8 @@ def test_wait_false_returns_task_ids_at_once():
 
 
 def test_timeout_reports_the_last_task_state():
-    env = Emulated({'instance_count': 2, 'task_seconds': {'install': 600, 'uninstall': 1, 'upgrade': 1,
-                                                           'create': 1}})
+    slow = {'install': 600, 'uninstall': 1, 'upgrade': 1, 'create': 1}
+    env = Emulated({'instance_count': 2, 'task_seconds': slow})
     ctx, outcome = converge(env, IDS[:2], wait_timeout=30)
     assert set(f['code'] for f in outcome.failures.values()) == {'WaitTimeout'}
     assert all('"description": "created"' in f['message'] for f in outcome.failures.values())
