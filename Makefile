@@ -23,17 +23,22 @@ help:
 	@echo "make test   - everything CI runs: units, emulator suite, integration, sanity, lint"
 	@echo "make bench  - fleet-scale benchmarks against the emulator (writes benchmarks/RESULTS.md)"
 
-$(BIN)/.installed: requirements.txt test-requirements.txt emulator/pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.txt -r test-requirements.txt
+# Two stamps: what the demo needs (ansible-core, requests, the emulator), then the test tools.
+$(BIN)/.runtime: requirements.txt emulator/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt 'ansible-core>=2.19.0,<2.20'
 	$(BIN)/python -m pip install --quiet -e ./emulator
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.runtime test-requirements.txt
+	$(BIN)/python -m pip install --quiet -r test-requirements.txt
 	touch $@
 
 venv: $(BIN)/.installed
 
 # ansible-test and the collection loader need the tree under ansible_collections/alicloud/hbr:
 # copy what git tracks (and untracked, not ignored files) there.
-collection: venv
+collection: $(BIN)/.runtime
 	rm -rf $(COLL)
 	mkdir -p $(COLL)
 	git ls-files -z --cached --others --exclude-standard \
@@ -41,13 +46,13 @@ collection: venv
 	@# its own git repository: ansible-test lists files with git, and .build/ is ignored here
 	cd $(COLL) && git init -q && git add -A
 
-units: collection
+units: collection venv
 	cd $(COLL) && $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
 emulator-tests: venv
 	cd emulator && $(BIN)/python -m pytest -q -p no:cacheprovider tests
 
-integration: collection
+integration: collection venv
 	@if [ -d $(COLL)/tests/integration/targets ] && ls $(COLL)/tests/integration/targets | grep -q .; then \
 	  cd $(COLL) && $(BIN)/python tests/integration/run.py; \
 	else echo "no integration targets yet"; fi
@@ -59,15 +64,15 @@ sanity-bootstrap: venv
 	  if [ ! -s "$$dest" ]; then mkdir -p $$(dirname $$dest); cp tests/utils/get_pip_bootstrap.py $$dest; \
 	  echo "installed pip bootstrap stand-in at $$dest"; fi
 
-sanity: collection sanity-bootstrap
+sanity: collection venv sanity-bootstrap
 	cd $(COLL) && for py in $(SANITY_PYTHONS); do \
 	  $(BIN)/ansible-test sanity --venv --python $$py --color no || exit 1; done
 	@test -z "$$(ls $(COLL)/tests/sanity/ignore-*.txt 2>/dev/null)" || { echo "sanity ignore files are not allowed"; exit 1; }
 
-lint: collection
+lint: collection venv
 	cd $(COLL) && $(BIN)/ansible-lint --offline --profile production
 
-changelog-lint: collection
+changelog-lint: collection venv
 	cd $(COLL) && $(BIN)/antsibull-changelog lint
 
 docs-check: collection
@@ -76,6 +81,9 @@ docs-check: collection
 
 test: units emulator-tests integration sanity lint changelog-lint docs-check
 	@echo "make test: all checks passed"
+
+demo: collection
+	$(BIN)/python demo/run_demo.py
 
 clean:
 	rm -rf $(BUILD) $(VENV)

@@ -318,6 +318,12 @@ clients:
       description: Last heartbeat, Unix seconds.
       type: int
       sample: 1795420800
+changed_instance_ids:
+  description: The instances this run changed (would change, in check mode), for per-host reporting.
+  returned: always
+  type: list
+  elements: str
+  sample: [i-bp1abcdefghij0123456]
 task_ids:
   description: Ids of the HBR tasks this run started.
   returned: always
@@ -488,6 +494,7 @@ def run(module):
         module.warn(warning)
     order = list(params['instance_ids'] or []) + [i for i in outcome.records if i not in (params['instance_ids'] or [])]
     result = dict(changed=outcome.changed, task_ids=outcome.task_ids,
+                  changed_instance_ids=[i for i in order if i in outcome.changed_instances],
                   clients=[public_record(outcome.records[i]) for i in order if outcome.records.get(i)])
     if module.diff_mode:
         result['diff'] = build_diff(outcome.before, outcome.records, order, sorted(settings))
