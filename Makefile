@@ -15,7 +15,8 @@ SANITY_PYTHONS ?= 3.11
 export ANSIBLE_COLLECTIONS_PATH := $(COLL_PARENT)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv collection units emulator-tests integration sanity sanity-bootstrap lint changelog-lint docs-check \
+.PHONY: help venv collection units emulator-tests integration system-tests browser sanity sanity-bootstrap lint \
+        changelog-lint docs-check \
         test demo bench soak clean
 
 help:
@@ -52,6 +53,14 @@ units: collection venv
 emulator-tests: venv
 	cd emulator && $(BIN)/python -m pytest -q -p no:cacheprovider tests
 
+# Headless Chromium for the report test (Debian's package; the test fails without it).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the report test"; \
+	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+system-tests: collection venv browser
+	cd $(COLL) && $(BIN)/python -m pytest -q -p no:cacheprovider tests/system
+
 integration: collection venv
 	@if [ -d $(COLL)/tests/integration/targets ] && ls $(COLL)/tests/integration/targets | grep -q .; then \
 	  cd $(COLL) && $(BIN)/python tests/integration/run.py; \
@@ -79,7 +88,7 @@ docs-check: collection
 	@for m in $$(ls $(COLL)/plugins/modules/*.py 2>/dev/null | xargs -n1 basename | sed 's/\.py$$//'); do \
 	  $(BIN)/ansible-doc -t module alicloud.hbr.$$m >/dev/null || exit 1; echo "ansible-doc alicloud.hbr.$$m: ok"; done
 
-test: units emulator-tests integration sanity lint changelog-lint docs-check
+test: units emulator-tests integration system-tests sanity lint changelog-lint docs-check
 	@echo "make test: all checks passed"
 
 demo: collection
