@@ -94,5 +94,14 @@ test: units emulator-tests integration system-tests sanity lint changelog-lint d
 demo: collection
 	$(BIN)/python demo/run_demo.py
 
+# Benchmarks (scripts, not timed tests): writes benchmarks/RESULTS.md. Run on an idle machine.
+bench: collection venv
+	mkdir -p $(BUILD)/bench
+	cd benchmarks && $(BIN)/python fleet.py --sizes 100,1000,3000 --peer-size 200 --output $(BUILD)/bench/fleet.md
+	cd benchmarks && { $(BIN)/python emulator_throughput.py --requests 2000 --client raw; echo; \
+	  $(BIN)/python emulator_throughput.py --requests 2000 --client requests; } > $(BUILD)/bench/throughput.md
+	$(BIN)/python benchmarks/write_results.py $(BUILD)/bench/fleet.md $(BUILD)/bench/throughput.md
+	@echo "wrote benchmarks/RESULTS.md"
+
 clean:
 	rm -rf $(BUILD) $(VENV)

@@ -63,7 +63,9 @@ class Emulator:
         scenario = dict(scenario or {})
         self.service = Service(scenario, state_path, clock=clock)
         scenario = self.service.scenario  # a reopened state file keeps its own scenario
-        self.auth = Authenticator(scenario.get('access_keys') or DEFAULT_KEYS, scenario.get('sts_tokens'), clock=clock)
+        offset = float(scenario.get('clock_offset_seconds') or 0)
+        self.auth = Authenticator(scenario.get('access_keys') or DEFAULT_KEYS, scenario.get('sts_tokens'),
+                                  clock=lambda: clock() + offset)
         self.faults = Faults(scenario.get('faults') or {})
         self.host_id = 'hbr.%s.aliyuncs.com' % self.service.region
 

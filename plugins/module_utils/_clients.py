@@ -16,12 +16,22 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import copy
+import hashlib
 import json
+import os
 import re
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+try:
+    import fcntl
+    HAS_FCNTL = True
+except ImportError:  # pragma: no cover - not a POSIX controller
+    HAS_FCNTL = False
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
@@ -241,20 +251,39 @@ def normalize_settings(raw):
     return settings
 
 
+IDENTITY_FIELDS = ('ClientId', 'InstanceId', 'Status', 'ClientVersion', 'MaxClientVersion', 'ClientType')
+
+
+def check_identity_fields(raw, action='DescribeBackupClients'):
+    """The fields the module decides on must be strings; anything else is a malformed answer."""
+    for field in IDENTITY_FIELDS:
+        value = raw.get(field)
+        if value is not None and not isinstance(value, str):
+            raise HbrApiError('unexpected response: %s of a client is a %s, not a string' % (field, type(value).__name__),
+                              code='InvalidResponse', action=action)
+
+
+def normalize_tags(tags):
+    if isinstance(tags, dict):
+        tags = tags.get('Tag') or []
+    if not isinstance(tags, list):
+        return {}
+    return dict((str(t.get('Key')), t.get('Value')) for t in tags if isinstance(t, dict) and t.get('Key'))
+
+
 def normalize_client(raw):
     """One DescribeBackupClients entry -> the collection's record (snake_case, typed settings,
     tags as a dict). Keys match hbr_client's options so the record can be fed back."""
+    check_identity_fields(raw)
     record = camel_dict_to_snake_dict(dict((k, v) for k, v in raw.items() if k not in ('Settings', 'Tags')))
     record['private_ipv4'] = record.pop('private_ip_v4', raw.get('PrivateIpV4'))
     record['settings'] = normalize_settings(raw.get('Settings'))
-    tags = raw.get('Tags') or []
-    if isinstance(tags, dict):
-        tags = tags.get('Tag') or []
-    record['tags'] = dict((t.get('Key'), t.get('Value')) for t in tags if isinstance(t, dict) and t.get('Key'))
+    record['tags'] = normalize_tags(raw.get('Tags'))
     return record
 
 
 def normalize_hana_client(raw):
+    check_identity_fields(raw, 'DescribeClients')
     record = camel_dict_to_snake_dict(raw)
     record['use_https'] = _to_bool(raw.get('UseHttps'))
     return record
@@ -308,7 +337,7 @@ def records_by_instance(raw_clients):
     for raw in raw_clients:
         record = normalize_client(raw)
         current = records.get(record.get('instance_id'))
-        if current is None or (record.get('created_time') or 0) >= (current.get('created_time') or 0):
+        if current is None or (_to_int(record.get('created_time')) or 0) >= (_to_int(current.get('created_time')) or 0):
             records[record.get('instance_id')] = record
     return records
 
@@ -372,11 +401,47 @@ PRECHECK_MESSAGES = {
 # Convergence of a set of ECS instances
 # ---------------------------------------------------------------------------------------------
 
+class WriteLock:
+    """A lock file shared by every run on this controller that talks to the same endpoint with the
+    same key. Held only while a run re-reads the clients it is about to act on and sends its writes
+    (never while waiting), so that two concurrent runs over overlapping instances cannot both see
+    "no client" and both install: the second one sees the first one's task and waits for it."""
+
+    def __init__(self, key, timeout=120.0, clock=time.time, sleep=time.sleep, directory=None):
+        digest = hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]
+        self.path = os.path.join(directory or tempfile.gettempdir(), 'alicloud-hbr-%s.lock' % digest)
+        self.timeout = timeout
+        self.clock = clock
+        self.sleep = sleep
+
+    @contextlib.contextmanager
+    def held(self):
+        handle = open(self.path, 'a')
+        acquired = False
+        try:
+            deadline = self.clock() + self.timeout
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    acquired = True
+                    break
+                except (IOError, OSError):
+                    if self.clock() >= deadline:
+                        break  # a stuck holder must not block the fleet; proceed unlocked
+                    self.sleep(0.05)
+            yield acquired
+        finally:
+            if acquired:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            handle.close()
+
+
 class Context:
     """Everything convergence needs besides the request: transports, modes, time."""
 
     def __init__(self, api, ecs_api=None, region=None, check_mode=False, wait=True, wait_timeout=900,
-                 concurrency=10, clock=time.time, sleep=time.sleep, poll_minimum=0.5, poll_maximum=30.0):
+                 concurrency=10, clock=time.time, sleep=time.sleep, poll_minimum=0.5, poll_maximum=30.0,
+                 write_lock=None):
         self.api = api
         self.ecs_api = ecs_api
         self.region = region
@@ -388,7 +453,20 @@ class Context:
         self.sleep = sleep
         self.poll_minimum = poll_minimum
         self.poll_maximum = poll_maximum
+        self.write_lock = write_lock
         self.warnings = []
+
+    @contextlib.contextmanager
+    def writing(self):
+        """Hold the controller-wide write lock, when there is one; yields whether it is held."""
+        if self.write_lock is None or not HAS_FCNTL:
+            yield False
+            return
+        with self.write_lock.held() as acquired:
+            if not acquired:
+                self.warnings.append('another alicloud.hbr run held the write lock %s for more than %ss; this run '
+                                     'went on without it' % (self.write_lock.path, self.write_lock.timeout))
+            yield acquired
 
     def schedule(self):
         return PollSchedule(self.wait_timeout, self.poll_minimum, self.poll_maximum, clock=self.clock,
@@ -445,16 +523,24 @@ def converge(ctx, instance_ids, state, settings=None, update_proxy_password='on_
         _settle_transitional(ctx, targets, outcome, schedule, extra)
     checked = {}
     for phase in phases:
+        if not _run_phase(ctx, phase, targets, state, retry_failed, precheck, extra, outcome, schedule, checked,
+                          created):
+            break
+    if settings and state != 'absent':
+        apply_settings(ctx, [iid for iid in targets if iid not in outcome.failures], settings, outcome, created,
+                       update_proxy_password)
+    return outcome
+
+
+def _run_phase(ctx, phase, targets, state, retry_failed, precheck, extra, outcome, schedule, checked, created):
+    """One phase (install, uninstall or upgrade) over the targets. Returns False when the run must
+    stop after it (wait: false)."""
+    for _pass in range(3):
         todo = [iid for iid in targets if iid not in outcome.failures and
                 _needs(outcome.records.get(iid), state, phase, retry_failed)]
-        for iid in targets:
-            record = outcome.records.get(iid)
-            if iid not in outcome.failures and action_for(_status(record), state, retry_failed) == 'report':
-                outcome.fail(iid, record['status'], 'the last %s failed (status %s); nothing was tried again. Fix '
-                                                    'the instance, then run with retry_failed: true'
-                             % (record['status'].split('_')[0].lower(), record['status']), 'read')
+        _report_failed_clients(targets, state, retry_failed, outcome)
         if not todo:
-            continue
+            return True
         if precheck and ctx.ecs_api is not None:
             todo = _apply_precheck(ctx, todo, outcome, phase, checked)
         if ctx.check_mode:
@@ -463,20 +549,41 @@ def converge(ctx, instance_ids, state, settings=None, update_proxy_password='on_
                 outcome.changed_instances.add(iid)
                 if phase == 'install':
                     created.add(iid)
-            continue
-        issued = _issue_writes(ctx, phase, todo, outcome, extra)
+            return True
+        busy = []
+        with ctx.writing() as locked:
+            if locked:
+                # Another run on this controller may have acted since our read: read again under the lock.
+                fresh = records_by_instance(describe_backup_clients(ctx.api, instance_ids=todo, extra=extra,
+                                                                    concurrency=ctx.concurrency))
+                for iid in todo:
+                    if iid in fresh:
+                        outcome.records[iid] = fresh[iid]
+                busy = [iid for iid in todo if _status(outcome.records.get(iid)) in TRANSITIONAL]
+                todo = [iid for iid in todo if iid not in busy and
+                        _needs(outcome.records.get(iid), state, phase, retry_failed)]
+            issued = _issue_writes(ctx, phase, todo, outcome, extra) if todo else []
         if phase == 'install':
             created.update(issued)
         if not ctx.wait:
             for iid in issued:
                 outcome.records[iid] = dict(outcome.records.get(iid) or {'instance_id': iid, 'client_id': None},
                                             status=IN_PROGRESS[phase])
-            break
+            return False
         _wait_for(ctx, phase, issued, outcome, schedule, extra)
-    if settings and state != 'absent':
-        apply_settings(ctx, [iid for iid in targets if iid not in outcome.failures], settings, outcome, created,
-                       update_proxy_password)
-    return outcome
+        if not busy:
+            return True
+        _settle_transitional(ctx, busy, outcome, schedule, extra)
+    return True
+
+
+def _report_failed_clients(targets, state, retry_failed, outcome):
+    for iid in targets:
+        record = outcome.records.get(iid)
+        if iid not in outcome.failures and action_for(_status(record), state, retry_failed) == 'report':
+            outcome.fail(iid, record['status'], 'the last %s failed (status %s); nothing was tried again. Fix '
+                                                'the instance, then run with retry_failed: true'
+                         % (record['status'].split('_')[0].lower(), record['status']), 'read')
 
 
 def _resolve_client_ids(ctx, client_ids, targets, extra, outcome):

@@ -77,10 +77,10 @@ def parse_task(body, task_id=None):
                           action='DescribeTask', request_id=body.get('RequestId'))
     items = {}
     for entry in entries:
-        if isinstance(entry, dict) and entry.get('instanceId'):
-            items[entry['instanceId']] = {'client_id': entry.get('clientId') or None,
-                                          'client_status': entry.get('clientStatus') or None,
-                                          'error_code': entry.get('errorCode') or None}
+        if isinstance(entry, dict) and isinstance(entry.get('instanceId'), str) and entry['instanceId']:
+            items[entry['instanceId']] = {'client_id': _text(entry.get('clientId')),
+                                          'client_status': _text(entry.get('clientStatus')),
+                                          'error_code': _text(entry.get('errorCode'))}
     description = str(body.get('Description') or '')
     try:
         progress = int(body.get('Progress'))
@@ -89,6 +89,10 @@ def parse_task(body, task_id=None):
     failed = description in FAILED_DESCRIPTIONS or progress == -1
     return {'task_id': task_id, 'description': description, 'progress': progress, 'items': items,
             'failed': failed, 'done': failed or description == 'completed'}
+
+
+def _text(value):
+    return value if isinstance(value, str) and value else None
 
 
 def describe_task(api, task_id):

@@ -207,6 +207,10 @@ attributes:
     support: full
     description: Before and after of status, client id, version and the settings the task sets, per instance that changes.
 notes:
+  - Concurrent runs on the same controller (for example one per host with forks) take a short lock file in the
+    temporary directory while they re-read the clients they are about to change and send their writes, so that
+    two runs over overlapping instances never install twice; the second one waits for the first one's task. Runs
+    from different controllers are not coordinated.
   - Failures are per instance. Instances that converged are returned and make the task C(changed); the task fails
     with a message naming each other instance and its error code, and a RV(failures) list.
   - An install, uninstall or upgrade whose answer was lost (dropped connection, timeout) is never sent again
@@ -369,7 +373,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ..module_utils._api import HbrApiError, HbrConfigError
 from ..module_utils._clients import (
-    CLUSTER_ID_RE, SETTINGS, VAULT_ID_RE, Context, build_diff, converge, converge_hana, cross_account_params,
+    CLUSTER_ID_RE, SETTINGS, VAULT_ID_RE, Context, WriteLock, build_diff, converge, converge_hana, cross_account_params,
     failure_message, public_record, validate_client_ids, validate_cross_account, validate_ids, validate_instance_ids,
     validate_settings)
 from ..module_utils._module import HbrModule
@@ -472,8 +476,9 @@ def run(module):
     api = module.api()
     hana = bool(params['vault_id'])
     ecs_api = module.ecs_api() if params['precheck_instances'] and not hana else None
+    lock = WriteLock('%s|%s' % (api.endpoint, api.credentials.access_key_id), timeout=min(params['wait_timeout'], 300))
     ctx = Context(api, ecs_api, module.region(), module.check_mode, params['wait'], params['wait_timeout'],
-                  params['concurrency'])
+                  params['concurrency'], write_lock=lock)
     extra = cross_account_params(params)
     try:
         if hana:
