@@ -103,5 +103,9 @@ bench: collection venv
 	$(BIN)/python benchmarks/write_results.py $(BUILD)/bench/fleet.md $(BUILD)/bench/throughput.md
 	@echo "wrote benchmarks/RESULTS.md"
 
+# The fault test, longer and harsher (2,000 instances, 40 % throttling, 10 % errors and drops).
+soak: collection venv
+	cd $(COLL) && HBR_SOAK=1 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/system/test_reliability.py -k faults
+
 clean:
 	rm -rf $(BUILD) $(VENV)

@@ -51,19 +51,24 @@ def report(name, **figures):
     print('RELIABILITY %s %s' % (name, json.dumps(figures, sort_keys=True)))
 
 
+SOAK = os.environ.get('HBR_SOAK') == '1'
+
+
 def test_faults_every_instance_converges_without_a_double_install(emulator, tmp_path):
-    instances = ids(500, 'i-fault')
+    # `make soak` runs this with HBR_SOAK=1: more instances, harsher faults.
+    instances = ids(2000 if SOAK else 500, 'i-fault')
     running = emulator({'instances': [{'instance_id': i} for i in instances],
                         'task_seconds': {'install': 3, 'uninstall': 1, 'upgrade': 1, 'create': 1}})
-    faults = {'throttle_rate': 0.3, 'server_error_rate': 0.05, 'drop_rate': 0.05, 'latency_ms': 20, 'seed': 11}
+    faults = {'throttle_rate': 0.4 if SOAK else 0.3, 'server_error_rate': 0.1 if SOAK else 0.05,
+              'drop_rate': 0.1 if SOAK else 0.05, 'latency_ms': 20, 'seed': 11}
     request = urllib.request.Request(running.url + '/_emulator/faults', data=json.dumps(faults).encode('utf-8'),
                                      method='PUT')
     urllib.request.urlopen(request).close()
-    book = playbook(tmp_path / 'faults.yml', {'instance_ids': instances})
+    book = playbook(tmp_path / 'faults.yml', {'instance_ids': instances, 'api_retries': 16 if SOAK else 8})
     first = ansible_playbook(book, running.env())
     assert first.returncode == 0, first.stdout[-3000:]
     state = running.admin('GET', '/_emulator/state')
-    assert len(state['clients']) == 500 and set(c['Status'] for c in state['clients']) == {'ACTIVATED'}
+    assert len(state['clients']) == len(instances) and set(c['Status'] for c in state['clients']) == {'ACTIVATED'}
     assert max(c['AppliedInstalls'] for c in state['clients']) == 1, 'no instance got a second applied install'
     calls = running.admin('GET', '/_emulator/calls')
     throttled = sum(1 for c in calls if c['code'] == 'Throttling.User')
@@ -76,7 +81,7 @@ def test_faults_every_instance_converges_without_a_double_install(emulator, tmp_
     assert second.returncode == 0 and '"changed": false' in second.stdout or 'changed=0' in second.stdout
     again = running.admin('GET', '/_emulator/calls')
     assert writes(again) == [], 'the re-run makes zero writes'
-    report('faults', instances=500, api_requests=len(calls), throttled=throttled, server_errors=errors,
+    report('faults', instances=len(instances), api_requests=len(calls), throttled=throttled, server_errors=errors,
            dropped=dropped, dropped_installs=dropped_installs, retried=throttled + errors + dropped,
            second_applied_installs=0, rerun_requests=len(again), rerun_writes=0)
 
