@@ -10,7 +10,6 @@ upgrade 5 and no faults. API calls come from the emulator's call log.
 import argparse
 import collections
 import json
-import math
 import os
 import subprocess
 import sys
@@ -111,7 +110,7 @@ def measure_module(emulator, name, module_args, rss=False):
 
 
 def empty_playbook_seconds(env):
-    samples = [run_playbook(write_playbook('empty', None), env)[0] for _ in range(3)]
+    samples = [run_playbook(write_playbook('empty', None), env)[0] for _sample in range(3)]
     return min(samples)
 
 
@@ -150,7 +149,7 @@ def terraform_style(url, instance_ids, parallel=10, poll=5.0):
             except Exception as exc:  # recorded and reported
                 errors.append(repr(exc))
 
-    threads = [threading.Thread(target=worker) for _ in range(parallel)]
+    threads = [threading.Thread(target=worker) for _worker in range(parallel)]
     started = now()
     for thread in threads:
         thread.start()

@@ -14,8 +14,6 @@ import sys
 import time
 import urllib.request
 
-import pytest
-
 from conftest import BIN, COLLECTIONS_PATH, KEY, SECRET, Emulator, fleet_inventory  # pylint: disable=import-error
 
 STS_TOKEN = 'rel-sts-token-Hb5-never-printed'
