@@ -567,13 +567,23 @@ class Service:
             body['TaskId'] = self._create_task('create', 'CreateClientsTask', items)
         return body
 
+    def _required_row(self, params, name, table, column, code, message):
+        """The row that the required parameter ``name`` names, or the service's error."""
+        value = params.get(name)
+        if not value:
+            raise missing(name)
+        row = self.db.execute('SELECT * FROM %s WHERE %s=?' % (table, column), (value,)).fetchone()
+        if row is None:
+            raise business_error(code, message)
+        return row
+
+    def _required_client(self, params):
+        return self._required_row(params, 'ClientId', 'clients', 'client_id', 'ResourceNotFound',
+                                  'The specified resource is not found.')
+
     def action_DescribeTask(self, params):
-        task_id = params.get('TaskId')
-        if not task_id:
-            raise missing('TaskId')
-        task = self.db.execute('SELECT * FROM tasks WHERE task_id=?', (task_id,)).fetchone()
-        if task is None:
-            raise business_error('TaskNotFound', "The specified task doesn't exist.")
+        task = self._required_row(params, 'TaskId', 'tasks', 'task_id', 'TaskNotFound',
+                                  "The specified task doesn't exist.")
         items = json.loads(task['items'])
         now = self.clock()
         if task['done']:
@@ -715,12 +725,8 @@ class Service:
         return self._envelope(PageNumber=page, PageSize=size, TotalCount=len(wanted), Clients={'Client': clients})
 
     def action_UpdateClientSettings(self, params):
-        client_id = params.get('ClientId')
-        if not client_id:
-            raise missing('ClientId')
-        client = self.db.execute('SELECT * FROM clients WHERE client_id=?', (client_id,)).fetchone()
-        if client is None:
-            raise business_error('ResourceNotFound', 'The specified resource is not found.')
+        client = self._required_client(params)
+        client_id = client['client_id']
         settings = json.loads(client['settings'])
         password = client['proxy_password']
         if params.get('DataNetworkType') not in (None, ''):
@@ -752,12 +758,8 @@ class Service:
         return self._envelope()
 
     def action_DeleteBackupClient(self, params):
-        client_id = params.get('ClientId')
-        if not client_id:
-            raise missing('ClientId')
-        client = self.db.execute('SELECT * FROM clients WHERE client_id=?', (client_id,)).fetchone()
-        if client is None:
-            raise business_error('ResourceNotFound', 'The specified resource is not found.')
+        client = self._required_client(params)
+        client_id = client['client_id']
         now = self.clock()
         heartbeat = self._heartbeat(client, now)
         if heartbeat and now - heartbeat < 3600:

@@ -153,3 +153,18 @@ requirements:
   - python >= 3.8
   - requests >= 2.25.0
 '''
+
+    # The cross-account options of the HBR client APIs (alicloud.hbr.hbr.cross_account).
+    CROSS_ACCOUNT = r'''
+options:
+  cross_account_type:
+    description: V(CROSS_ACCOUNT) works on the clients of another account that authorized this one.
+    type: str
+    choices: [SELF_ACCOUNT, CROSS_ACCOUNT]
+  cross_account_user_id:
+    description: Source account id, with O(cross_account_type=CROSS_ACCOUNT).
+    type: int
+  cross_account_role_name:
+    description: RAM role created in the source account, with O(cross_account_type=CROSS_ACCOUNT).
+    type: str
+'''

@@ -62,6 +62,15 @@ def hbr_argument_spec():
     )
 
 
+def cross_account_argument_spec():
+    """The cross-account options (the alicloud.hbr.hbr.cross_account fragment)."""
+    return dict(
+        cross_account_type=dict(type='str', choices=['SELF_ACCOUNT', 'CROSS_ACCOUNT']),
+        cross_account_user_id=dict(type='int'),
+        cross_account_role_name=dict(type='str'),
+    )
+
+
 def validate_connection_params(params):
     """Local checks of the connection options; raises HbrConfigError naming the option."""
     for name, low, high in (('connect_timeout', 1, 600), ('read_timeout', 1, 3600), ('api_retries', 0, 20)):

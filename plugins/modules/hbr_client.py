@@ -145,16 +145,6 @@ options:
         O(hbr_endpoint) when that is set (the emulator answers both APIs).
       - If not set, E(ALICLOUD_ECS_ENDPOINT) is tried.
     type: str
-  cross_account_type:
-    description: V(CROSS_ACCOUNT) manages clients of another account that authorized this one.
-    type: str
-    choices: [SELF_ACCOUNT, CROSS_ACCOUNT]
-  cross_account_user_id:
-    description: Source account id, with O(cross_account_type=CROSS_ACCOUNT).
-    type: int
-  cross_account_role_name:
-    description: RAM role created in the source account, with O(cross_account_type=CROSS_ACCOUNT).
-    type: str
   vault_id:
     description:
       - Backup vault of SAP HANA clients. With O(cluster_id) it selects the SAP HANA path (CreateClients, read with
@@ -199,6 +189,7 @@ options:
     default: 10
 extends_documentation_fragment:
   - alicloud.hbr.hbr
+  - alicloud.hbr.hbr.cross_account
 attributes:
   check_mode:
     support: full
@@ -376,7 +367,7 @@ from ..module_utils._clients import (
     CLUSTER_ID_RE, SETTINGS, VAULT_ID_RE, Context, WriteLock, build_diff, converge, converge_hana, cross_account_params,
     failure_message, public_record, validate_client_ids, validate_cross_account, validate_ids, validate_instance_ids,
     validate_settings)
-from ..module_utils._module import HbrModule
+from ..module_utils._module import HbrModule, cross_account_argument_spec
 
 SETTING_OPTIONS = tuple(option for option, _field, _kind in SETTINGS)
 HANA_ONLY = ('source_types', 'alert_setting', 'resource_group_id', 'hana_access_key_id', 'hana_access_key_secret')
@@ -402,9 +393,6 @@ def argument_spec():
         retry_failed=dict(type='bool', default=False),
         precheck_instances=dict(type='bool', default=True),
         ecs_endpoint=dict(type='str', fallback=(env_fallback, ['ALICLOUD_ECS_ENDPOINT'])),
-        cross_account_type=dict(type='str', choices=['SELF_ACCOUNT', 'CROSS_ACCOUNT']),
-        cross_account_user_id=dict(type='int'),
-        cross_account_role_name=dict(type='str'),
         vault_id=dict(type='str'),
         cluster_id=dict(type='str'),
         source_types=dict(type='list', elements='str', default=['HANA']),
@@ -415,6 +403,7 @@ def argument_spec():
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=900),
         concurrency=dict(type='int', default=10),
+        **cross_account_argument_spec()
     )
 
 

@@ -54,18 +54,9 @@ options:
   vault_id:
     description: List the SAP HANA clients (C(ECS_AGENT)) of this vault instead.
     type: str
-  cross_account_type:
-    description: V(CROSS_ACCOUNT) lists clients of another account that authorized this one.
-    type: str
-    choices: [SELF_ACCOUNT, CROSS_ACCOUNT]
-  cross_account_user_id:
-    description: Source account id, with O(cross_account_type=CROSS_ACCOUNT).
-    type: int
-  cross_account_role_name:
-    description: RAM role created in the source account, with O(cross_account_type=CROSS_ACCOUNT).
-    type: str
 extends_documentation_fragment:
   - alicloud.hbr.hbr
+  - alicloud.hbr.hbr.cross_account
 attributes:
   check_mode:
     support: full
@@ -152,7 +143,7 @@ from ..module_utils._api import HbrApiError, HbrConfigError
 from ..module_utils._clients import (
     CLUSTER_ID_RE, STATUS_TABLE, VAULT_ID_RE, cross_account_params, describe_backup_clients, describe_hana_clients,
     normalize_client, validate_client_ids, validate_cross_account, validate_ids, validate_instance_ids, validate_tags)
-from ..module_utils._module import HbrModule
+from ..module_utils._module import HbrModule, cross_account_argument_spec
 
 
 def argument_spec():
@@ -165,9 +156,7 @@ def argument_spec():
         filters=dict(type='dict'),
         status=dict(type='list', elements='str', choices=sorted(STATUS_TABLE, key=list(STATUS_TABLE).index)),
         vault_id=dict(type='str'),
-        cross_account_type=dict(type='str', choices=['SELF_ACCOUNT', 'CROSS_ACCOUNT']),
-        cross_account_user_id=dict(type='int'),
-        cross_account_role_name=dict(type='str'),
+        **cross_account_argument_spec()
     )
 
 

@@ -24,6 +24,8 @@ def test_doc_blocks_parse_and_match_the_spec(module):
     assert 'clients' in returns
     fragment = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
     documented = set(doc['options']) | set(fragment)
+    if 'alicloud.hbr.hbr.cross_account' in doc['extends_documentation_fragment']:
+        documented |= set(yaml.safe_load(ModuleDocFragment.CROSS_ACCOUNT)['options'])
     assert documented == set(module.argument_spec()) | set(hbr_argument_spec())
 
 
