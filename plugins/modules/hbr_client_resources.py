@@ -158,21 +158,14 @@ def validate(params):
 def select_clients(api, client_ids, instance_ids):
     """The selected clients; every requested id must resolve to one, or nothing is deleted."""
     selected = {}
-    if client_ids:
-        found = dict((c['client_id'], c) for c in map(normalize_client, describe_backup_clients(
-            api, client_ids=client_ids)))
-        missing = [cid for cid in client_ids if cid not in found]
+    for option, ids, key in (('client_ids', client_ids, 'client_id'), ('instance_ids', instance_ids, 'instance_id')):
+        if not ids:
+            continue
+        found = dict((c[key], c) for c in map(normalize_client, describe_backup_clients(api, **{option: ids})))
+        missing = [value for value in ids if value not in found]
         if missing:
-            raise HbrConfigError('client_ids', 'client_ids has ids that match no ECS client: %s; nothing was deleted'
-                                 % ', '.join(missing))
-        selected.update(found)
-    if instance_ids:
-        found = dict((c['instance_id'], c) for c in map(normalize_client, describe_backup_clients(
-            api, instance_ids=instance_ids)))
-        missing = [iid for iid in instance_ids if iid not in found]
-        if missing:
-            raise HbrConfigError('instance_ids', 'instance_ids has instances without an HBR client: %s; nothing was '
-                                                 'deleted' % ', '.join(missing))
+            raise HbrConfigError(option, '%s has ids that match no HBR client: %s; nothing was deleted'
+                                 % (option, ', '.join(missing)))
         selected.update((c['client_id'], c) for c in found.values())
     return list(selected.values())
 
