@@ -409,14 +409,20 @@ class WriteLock:
 
     def __init__(self, key, timeout=120.0, clock=time.time, sleep=time.sleep, directory=None):
         digest = hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]
-        self.path = os.path.join(directory or tempfile.gettempdir(), 'alicloud-hbr-%s.lock' % digest)
+        user = getattr(os, 'getuid', lambda: 'user')()
+        self.path = os.path.join(directory or tempfile.gettempdir(), 'alicloud-hbr-%s-%s.lock' % (user, digest))
         self.timeout = timeout
         self.clock = clock
         self.sleep = sleep
 
     @contextlib.contextmanager
     def held(self):
-        handle = open(self.path, 'a')
+        """Yields True while the lock is held, False when it could not be had (never raises)."""
+        try:
+            handle = open(self.path, 'a')
+        except (IOError, OSError):
+            yield False  # an unusable lock file must not break the run
+            return
         acquired = False
         try:
             deadline = self.clock() + self.timeout
@@ -464,8 +470,9 @@ class Context:
             return
         with self.write_lock.held() as acquired:
             if not acquired:
-                self.warnings.append('another alicloud.hbr run held the write lock %s for more than %ss; this run '
-                                     'went on without it' % (self.write_lock.path, self.write_lock.timeout))
+                self.warnings.append('the write lock %s could not be taken (held by another alicloud.hbr run for more '
+                                     'than %ss, or not writable); this run went on without it'
+                                     % (self.write_lock.path, self.write_lock.timeout))
             yield acquired
 
     def schedule(self):

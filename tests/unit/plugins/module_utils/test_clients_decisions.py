@@ -255,3 +255,29 @@ def test_diff_only_lists_changed_instances_and_masks_password():
     diff = _clients.build_diff(before, after, ['i-1', 'i-2'], ['proxy_password'])
     assert list(diff['after']) == ['i-2']
     assert diff['after']['i-2']['settings']['proxy_password'] == '****** (updated)'
+
+
+def test_write_lock_excludes_a_second_holder_and_times_out(tmp_path):
+    clock = Clock()
+    first = _clients.WriteLock('endpoint|key', timeout=1.0, clock=clock.time, sleep=clock.sleep,
+                               directory=str(tmp_path))
+    second = _clients.WriteLock('endpoint|key', timeout=1.0, clock=clock.time, sleep=clock.sleep,
+                                directory=str(tmp_path))
+    assert first.path == second.path
+    with first.held() as got_first:
+        assert got_first
+        with second.held() as got_second:
+            assert got_second is False, 'a second holder waits, then gives up at the timeout'
+        assert clock.now >= 1.0
+    with second.held() as got_second:
+        assert got_second, 'free again once the first holder left'
+
+
+def test_an_unusable_lock_file_never_breaks_the_run(tmp_path):
+    lock = _clients.WriteLock('k', directory=str(tmp_path / 'missing-directory'))
+    with lock.held() as acquired:
+        assert acquired is False
+    ctx = _clients.Context(api=None, write_lock=lock)
+    with ctx.writing() as acquired:
+        assert acquired is False
+    assert 'could not be taken' in ctx.warnings[0]
