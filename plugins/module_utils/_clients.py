@@ -681,6 +681,7 @@ def _issue_writes(ctx, phase, todo, outcome, extra):
 
     def send(batch):
         remaining = list(batch)
+        applied_earlier = []  # instances an ambiguous attempt turned out to have reached
         for attempt in range(MAX_WRITE_SENDS):
             try:
                 body = ctx.api.call(WRITE_ACTIONS[phase], dict(extra, InstanceIds=remaining))
@@ -688,14 +689,14 @@ def _issue_writes(ctx, phase, todo, outcome, extra):
                 if not exc.ambiguous or attempt == MAX_WRITE_SENDS - 1:
                     for iid in remaining:
                         outcome.fail(iid, exc.code or 'ApiError', str(exc), phase)
-                    return []
+                    return applied_earlier
                 remaining, applied = _split_applied(ctx, phase, remaining, outcome, extra)
-                done = list(applied)
+                applied_earlier.extend(applied)
                 if not remaining:
-                    return done
+                    return applied_earlier
                 continue
-            return _accept(body, phase, remaining, outcome)
-        return []
+            return applied_earlier + _accept(body, phase, remaining, outcome)
+        return applied_earlier
 
     for result in run_concurrently(send, chunks(todo, BATCH_LIMITS[phase]), ctx.concurrency):
         accepted.extend(result)

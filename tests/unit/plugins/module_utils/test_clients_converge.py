@@ -202,6 +202,28 @@ def test_ambiguous_install_is_resent_only_where_needed():
     assert env.api.actions().count('InstallBackupClients') == 2, 'the dropped batch was not re-sent'
 
 
+def test_partly_applied_ambiguous_install_keeps_the_applied_instances():
+    """A batch that reached some instances before the connection dropped: the ones it reached are
+    waited on and configured like the ones the re-send reaches."""
+    env = Emulated({'instance_count': 4})
+    original = env.api._send_once
+    state = {'done': False}
+
+    def apply_half_then_drop(action, params):
+        if action == 'InstallBackupClients' and not state['done']:
+            state['done'] = True
+            original(action, dict(params, InstanceIds=params['InstanceIds'][:2]))
+            raise _api.HbrApiError('connection closed', code='ConnectionDropped', action=action, ambiguous=True)
+        return original(action, params)
+
+    env.api._send_once = apply_half_then_drop
+    ctx, outcome = converge(env, IDS[:4], settings={'max_worker': 3})
+    assert outcome.failures == {}
+    assert all(c['AppliedInstalls'] == 1 for c in env.state()['clients'])
+    assert [outcome.records[i]['status'] for i in IDS[:4]] == ['ACTIVATED'] * 4
+    assert all(c['Settings']['MaxWorker'] == '3' for c in env.state()['clients']), 'settings reach all four'
+
+
 def test_ambiguous_failure_before_applying_is_resent():
     state = {'failed': False}
     env = Emulated({'instance_count': 3})
