@@ -150,10 +150,8 @@ class HbrModule:
         if self._api is None:
             try:
                 self._api = build_api(self.params, new_session, **overrides)
-            except HbrConfigError as exc:
-                self.module.fail_json(msg=exc.message, option=exc.option)
-            except CredentialError as exc:
-                self.module.fail_json(msg=exc.message, option=exc.option)
+            except (HbrConfigError, CredentialError) as exc:
+                self.fail_config(exc)
         return self._api
 
     def ecs_api(self):
@@ -161,12 +159,13 @@ class HbrModule:
         try:
             return build_ecs_api(self.params, self.api())
         except HbrConfigError as exc:
-            self.module.fail_json(msg=exc.message, option=exc.option)
+            self.fail_config(exc)
 
     def region(self):
         return region_of(self.params)
 
     def fail_config(self, error):
+        """Fail on a local configuration or credential problem, naming the option to fix."""
         self.module.fail_json(msg=error.message, option=error.option)
 
     def fail_json_hbr(self, error, msg=None, **result):
