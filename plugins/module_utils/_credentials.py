@@ -24,22 +24,15 @@ __metaclass__ = type
 import json
 import os
 
-from ._api import HbrApiError, build_v1_query_string, parse_response, utc_timestamp
+from ._errors import CredentialError, HbrApiError
+from ._rpc import parse_response
+from ._signing import build_v1_query_string, utc_timestamp
 
 DEFAULT_METADATA_ENDPOINT = 'http://100.100.100.200'
 DEFAULT_STS_ENDPOINT = 'https://sts.aliyuncs.com'
 METADATA_TIMEOUT = 1.0
 STS_TIMEOUT = (5, 20)
 SUPPORTED_PROFILE_MODES = ('AK', 'StsToken', 'RamRoleArn', 'EcsRamRole')
-
-
-class CredentialError(Exception):
-    """No usable credential, or a credential source that failed. Never carries a secret."""
-
-    def __init__(self, message, option=None):
-        super(CredentialError, self).__init__(message)
-        self.message = message
-        self.option = option
 
 
 class Credentials:

@@ -17,7 +17,7 @@ __metaclass__ = type
 import json
 import time
 
-from ._api import HbrApiError
+from ._errors import HbrApiError
 
 FAILED_DESCRIPTIONS = frozenset(['expired', 'cancelled'])
 

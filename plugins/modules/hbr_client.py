@@ -362,34 +362,26 @@ diff:
 
 from ansible.module_utils.basic import env_fallback
 
-from ..module_utils._api import HbrApiError, HbrConfigError
-from ..module_utils._clients import (
-    CLUSTER_ID_RE, SETTINGS, VAULT_ID_RE, Context, WriteLock, build_diff, converge, converge_hana, cross_account_params,
-    failure_message, public_record, validate_client_ids, validate_cross_account, validate_ids, validate_instance_ids,
-    validate_settings)
-from ..module_utils._module import HbrModule, cross_account_argument_spec
+from ..module_utils._adapters import EcsClients, HanaClients
+from ..module_utils._connection import cross_account_argument_spec
+from ..module_utils._engine import Context, ConvergeRequest, converge
+from ..module_utils._errors import HbrApiError, HbrConfigError
+from ..module_utils._lock import WriteLock
+from ..module_utils._model import SETTING_OPTIONS, cross_account_params, settings_argument_spec
+from ..module_utils._module import HbrModule
+from ..module_utils._results import build_diff, converge_result, failure_message, result_order
+from ..module_utils._validation import (validate_client_ids, validate_cluster_id, validate_cross_account,
+                                        validate_instance_ids, validate_settings, validate_vault_id)
 
-SETTING_OPTIONS = tuple(option for option, _field, _kind in SETTINGS)
 HANA_ONLY = ('source_types', 'alert_setting', 'resource_group_id', 'hana_access_key_id', 'hana_access_key_secret')
 
 
 def argument_spec():
-    return dict(
+    spec = dict(
         instance_ids=dict(type='list', elements='str'),
         client_ids=dict(type='list', elements='str'),
         state=dict(type='str', choices=['present', 'absent', 'latest'], default='present'),
-        data_network_type=dict(type='str', choices=['PUBLIC', 'VPC', 'CLASSIC']),
-        data_proxy_setting=dict(type='str', choices=['DISABLE', 'USE_CONTROL_PROXY', 'CUSTOM']),
-        proxy_host=dict(type='str'),
-        proxy_port=dict(type='int'),
-        proxy_user=dict(type='str'),
-        proxy_password=dict(type='str', no_log=True),
         update_proxy_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
-        max_cpu_core=dict(type='int'),
-        max_worker=dict(type='int'),
-        max_memory=dict(type='int'),
-        use_https=dict(type='bool'),
-        alert_on_partial_complete=dict(type='bool'),
         retry_failed=dict(type='bool', default=False),
         precheck_instances=dict(type='bool', default=True),
         ecs_endpoint=dict(type='str', fallback=(env_fallback, ['ALICLOUD_ECS_ENDPOINT'])),
@@ -405,6 +397,8 @@ def argument_spec():
         concurrency=dict(type='int', default=10),
         **cross_account_argument_spec()
     )
+    spec.update(settings_argument_spec())
+    return spec
 
 
 def validate(params):
@@ -427,9 +421,9 @@ def validate(params):
         if used:
             raise HbrConfigError(used[0], '%s only applies to SAP HANA clients; set vault_id and cluster_id, or drop '
                                           '%s' % (used[0], used[0]))
-        if settings and params['state'] == 'absent':
-            raise HbrConfigError(sorted(settings)[0], 'settings (%s) cannot be applied with state absent; drop them '
-                                                      'or use state present' % ', '.join(sorted(settings)))
+    if settings and params['state'] == 'absent':
+        raise HbrConfigError(sorted(settings)[0], 'settings (%s) cannot be applied with state absent; drop them '
+                                                  'or use state present' % ', '.join(sorted(settings)))
     return settings
 
 
@@ -437,8 +431,8 @@ def validate_hana(params, settings):
     if not params['vault_id'] or not params['cluster_id']:
         missing = 'vault_id' if not params['vault_id'] else 'cluster_id'
         raise HbrConfigError(missing, 'SAP HANA clients need both vault_id and cluster_id; %s is missing' % missing)
-    validate_ids('vault_id', [params['vault_id']], VAULT_ID_RE, 'v-0001abcdefghij01234')
-    validate_ids('cluster_id', [params['cluster_id']], CLUSTER_ID_RE, 'cl-0001abcdefghij01234')
+    validate_vault_id(params['vault_id'])
+    validate_cluster_id(params['cluster_id'])
     if params['state'] != 'present':
         raise HbrConfigError('state', 'state %s is not supported for SAP HANA clients (vault_id); only present is'
                              % params['state'])
@@ -456,42 +450,50 @@ def desired_settings(params):
     return dict((option, params[option]) for option in SETTING_OPTIONS if params.get(option) is not None)
 
 
+def client_kind(params):
+    """The adapter for the kind of client the task names: SAP HANA (vault_id) or ECS."""
+    if not params['vault_id']:
+        return EcsClients(params)
+    create = dict(cross_account_params(params), AlertSetting=params['alert_setting'], UseHttps=params['use_https'],
+                  ResourceGroupId=params['resource_group_id'])
+    access_key = (params['hana_access_key_id'], params['hana_access_key_secret']) \
+        if params['hana_access_key_id'] else None
+    return HanaClients(params['vault_id'], params['cluster_id'], params['source_types'], create, access_key)
+
+
+def context(module, clients):
+    params = module.params
+    api = module.client()
+    use_precheck = params['precheck_instances'] and clients.precheck
+    lock = WriteLock('%s|%s' % (api.endpoint, api.credentials.access_key_id), timeout=min(params['wait_timeout'], 300))
+    return Context(api, ecs_api=module.ecs_client() if use_precheck else None, region=module.region(),
+                   check_mode=module.check_mode, wait=params['wait'], wait_timeout=params['wait_timeout'],
+                   concurrency=params['concurrency'], write_lock=lock)
+
+
 def run(module):
     params = module.params
     try:
         settings = validate(params)
     except HbrConfigError as exc:
         module.fail_config(exc)
-    api = module.api()
-    hana = bool(params['vault_id'])
-    ecs_api = module.ecs_api() if params['precheck_instances'] and not hana else None
-    lock = WriteLock('%s|%s' % (api.endpoint, api.credentials.access_key_id), timeout=min(params['wait_timeout'], 300))
-    ctx = Context(api, ecs_api, module.region(), module.check_mode, params['wait'], params['wait_timeout'],
-                  params['concurrency'], write_lock=lock)
-    extra = cross_account_params(params)
+    clients = client_kind(params)
+    request = ConvergeRequest(instance_ids=params['instance_ids'], client_ids=params['client_ids'],
+                              state=params['state'], settings=settings if not params['vault_id'] else {},
+                              update_proxy_password=params['update_proxy_password'],
+                              retry_failed=params['retry_failed'], precheck=params['precheck_instances'])
     try:
-        if hana:
-            create = dict(extra, AlertSetting=params['alert_setting'], UseHttps=params['use_https'],
-                          ResourceGroupId=params['resource_group_id'])
-            outcome = converge_hana(ctx, params['instance_ids'], params['vault_id'], params['cluster_id'],
-                                    params['source_types'], params['retry_failed'], create,
-                                    params['hana_access_key_id'], params['hana_access_key_secret'])
-        else:
-            outcome = converge(ctx, params['instance_ids'] or [], params['state'], settings,
-                               params['update_proxy_password'], params['retry_failed'],
-                               params['precheck_instances'], extra, params['client_ids'])
+        outcome = converge(context(module, clients), clients, request)
     except HbrConfigError as exc:
         module.fail_config(exc)
     except HbrApiError as exc:
-        module.fail_json_hbr(exc, msg='HBR call failed before the fleet converged')
-    for warning in ctx.warnings:
+        module.fail_api(exc, msg='HBR call failed before the fleet converged')
+    for warning in outcome.warnings:
         module.warn(warning)
-    order = list(params['instance_ids'] or []) + [i for i in outcome.records if i not in (params['instance_ids'] or [])]
-    result = dict(changed=outcome.changed, task_ids=outcome.task_ids,
-                  changed_instance_ids=[i for i in order if i in outcome.changed_instances],
-                  clients=[public_record(outcome.records[i]) for i in order if outcome.records.get(i)])
+    order = result_order(params['instance_ids'], outcome)
+    result = converge_result(outcome, order)
     if module.diff_mode:
-        result['diff'] = build_diff(outcome.before, outcome.records, order, sorted(settings))
+        result['diff'] = build_diff(outcome, order, sorted(settings))
     failures = outcome.failure_list(order)
     if failures:
         module.fail_json(msg=failure_message(failures, len(order), 'state %s' % params['state']),

@@ -139,11 +139,13 @@ clients:
   sample: []
 '''
 
-from ..module_utils._api import HbrApiError, HbrConfigError
-from ..module_utils._clients import (
-    CLUSTER_ID_RE, STATUS_TABLE, VAULT_ID_RE, cross_account_params, describe_backup_clients, describe_hana_clients,
-    normalize_client, validate_client_ids, validate_cross_account, validate_ids, validate_instance_ids, validate_tags)
-from ..module_utils._module import HbrModule, cross_account_argument_spec
+from ..module_utils._connection import cross_account_argument_spec
+from ..module_utils._errors import HbrApiError, HbrConfigError
+from ..module_utils._model import STATUS_TABLE, cross_account_params, normalize_client
+from ..module_utils._module import HbrModule
+from ..module_utils._reads import describe_backup_clients, describe_hana_clients
+from ..module_utils._validation import (validate_client_ids, validate_cluster_id, validate_cross_account,
+                                        validate_instance_ids, validate_tags, validate_vault_id)
 
 
 def argument_spec():
@@ -154,7 +156,7 @@ def argument_spec():
         cluster_id=dict(type='str'),
         tags=dict(type='dict'),
         filters=dict(type='dict'),
-        status=dict(type='list', elements='str', choices=sorted(STATUS_TABLE, key=list(STATUS_TABLE).index)),
+        status=dict(type='list', elements='str', choices=list(STATUS_TABLE)),
         vault_id=dict(type='str'),
         **cross_account_argument_spec()
     )
@@ -166,9 +168,9 @@ def validate(params):
     validate_tags(params['tags'])
     validate_cross_account(params)
     if params['cluster_id']:
-        validate_ids('cluster_id', [params['cluster_id']], CLUSTER_ID_RE, 'cl-0001abcdefghij01234')
+        validate_cluster_id(params['cluster_id'])
     if params['vault_id']:
-        validate_ids('vault_id', [params['vault_id']], VAULT_ID_RE, 'v-0001abcdefghij01234')
+        validate_vault_id(params['vault_id'])
         for option in ('instance_ids', 'tags', 'filters'):
             if params[option]:
                 raise HbrConfigError(option, '%s does not apply to SAP HANA clients (vault_id); filter the result '
@@ -189,13 +191,8 @@ def api_filters(filters):
     return result
 
 
-def read(module):
-    params = module.params
-    api = module.api()
-    if params['vault_id']:
-        by_instance = describe_hana_clients(api, params['vault_id'], params['cluster_id'],
-                                            (params['client_ids'] or [None])[0])
-        return list(by_instance.values())
+def request_params(params):
+    """The DescribeBackupClients filters other than the ids."""
     extra = cross_account_params(params)
     if params['cluster_id']:
         extra['ClusterId'] = params['cluster_id']
@@ -203,10 +200,21 @@ def read(module):
         extra['Tag'] = [{'Key': k, 'Value': v} for k, v in sorted(params['tags'].items())]
     if params['filters']:
         extra['Filters'] = api_filters(params['filters'])
+    return extra
+
+
+def read(module):
+    params = module.params
+    api = module.client()
+    if params['vault_id']:
+        by_instance = describe_hana_clients(api, params['vault_id'], params['cluster_id'],
+                                            (params['client_ids'] or [None])[0])
+        return list(by_instance.values())
+    common = dict(client_type=params['client_type'], params=request_params(params))
     if params['client_ids'] and not params['instance_ids']:
-        raws = describe_backup_clients(api, params['client_type'], None, params['client_ids'], extra)
+        raws = describe_backup_clients(api, client_ids=params['client_ids'], **common)
     else:
-        raws = describe_backup_clients(api, params['client_type'], params['instance_ids'], None, extra)
+        raws = describe_backup_clients(api, instance_ids=params['instance_ids'], **common)
         if params['client_ids']:
             raws = [raw for raw in raws if raw.get('ClientId') in set(params['client_ids'])]
     return [normalize_client(raw) for raw in raws]
@@ -221,7 +229,7 @@ def main():
     try:
         clients = read(module)
     except HbrApiError as exc:
-        module.fail_json_hbr(exc, msg='Listing HBR clients failed')
+        module.fail_api(exc, msg='Listing HBR clients failed')
     if module.params['status']:
         clients = [c for c in clients if c.get('status') in module.params['status']]
     module.exit_json(changed=False, clients=clients)

@@ -118,11 +118,14 @@ diff:
            after: {c-000abcdefghij0123456: {backup_status: UNPROTECTED, resources: []}}}
 '''
 
-from ..module_utils._api import HbrApiError, HbrConfigError
-from ..module_utils._clients import (
-    RESOURCE_BATCH, chunks, describe_backup_clients, normalize_client, run_concurrently, validate_client_ids,
-    validate_instance_ids)
+from ..module_utils._concurrency import chunks, run_concurrently
+from ..module_utils._errors import HbrApiError, HbrConfigError
+from ..module_utils._model import normalize_client
 from ..module_utils._module import HbrModule
+from ..module_utils._reads import describe_backup_clients
+from ..module_utils._validation import validate_client_ids, validate_instance_ids
+
+RESOURCE_BATCH = 100  # DeleteBackupClientResource takes at most 100 client ids
 
 RESOURCE_KINDS = ['backup plans', 'backup jobs', 'snapshots']
 
@@ -176,14 +179,14 @@ def run(module):
         validate(params)
     except HbrConfigError as exc:
         module.fail_config(exc)
-    api = module.api()
+    api = module.client()
     try:
         clients = select_clients(api, params['client_ids'], params['instance_ids'])
         check_limit(len(clients), params['max_clients'])
     except HbrConfigError as exc:
         module.fail_config(exc)
     except HbrApiError as exc:
-        module.fail_json_hbr(exc, msg='Reading the clients failed; nothing was deleted')
+        module.fail_api(exc, msg='Reading the clients failed; nothing was deleted')
     dirty = [c for c in clients if params['force'] or c.get('backup_status') == 'PROTECTED']
     ids = [c['client_id'] for c in dirty]
     if ids and not module.check_mode:
@@ -191,7 +194,7 @@ def run(module):
             run_concurrently(lambda batch: api.call('DeleteBackupClientResource', {'ClientIds': batch}),
                              chunks(ids, RESOURCE_BATCH), 4)
         except HbrApiError as exc:
-            module.fail_json_hbr(exc, msg='Deleting backup resources failed', clients=clients, changed=True)
+            module.fail_api(exc, msg='Deleting backup resources failed', clients=clients, changed=True)
     result = dict(changed=bool(ids), clients=clients, deleted_client_ids=ids)
     if module.diff_mode:
         result['diff'] = {

@@ -4,7 +4,7 @@
 
 from __future__ import absolute_import, division, print_function
 
-from ansible_collections.alicloud.hbr.plugins.module_utils import _api, _clients
+from ansible_collections.alicloud.hbr.plugins.module_utils import _connection, _engine, _rpc, _signing
 from ansible_collections.alicloud.hbr.plugins.module_utils._credentials import Credentials
 
 
@@ -21,10 +21,10 @@ class FakeClock:
         self.now += seconds
 
 
-class InProcessApi(_api.HbrApi):
+class InProcessApi(_rpc.RpcClient):
     """HbrApi whose single HTTP exchange is a direct call into the emulator's Service."""
 
-    def __init__(self, service, clock, api_version=_api.API_VERSION, fault=None):
+    def __init__(self, service, clock, api_version=_signing.API_VERSION, fault=None):
         super(InProcessApi, self).__init__(Credentials('k', 's'), 'http://emulated', session=object(),
                                            sleep=clock.sleep, clock=clock.time, api_version=api_version)
         self.service = service
@@ -33,7 +33,7 @@ class InProcessApi(_api.HbrApi):
 
     def _send_once(self, action, params):
         from hbr_emulator.service import ApiError, encode_json
-        flat = _api.encode_params(params)
+        flat = _signing.encode_params(params)
         self.log.append((action, flat))
         try:
             body, _task = self.service.call(action, flat, self.api_version)
@@ -45,7 +45,7 @@ class InProcessApi(_api.HbrApi):
                 body['Success'] = False
         if self.fault:
             self.fault(action, params)
-        return _api.parse_response(action, status, encode_json(body))
+        return _rpc.parse_response(action, status, encode_json(body))
 
     def actions(self):
         return [action for action, _flat in self.log]
@@ -59,11 +59,11 @@ class Emulated:
         scenario.setdefault('task_seconds', {'install': 5, 'uninstall': 3, 'upgrade': 5, 'create': 5})
         self.service = Service(scenario, clock=self.clock.time)
         self.api = InProcessApi(self.service, self.clock, fault=fault)
-        self.ecs = InProcessApi(self.service, self.clock, api_version=_clients.ECS_API_VERSION)
+        self.ecs = InProcessApi(self.service, self.clock, api_version=_connection.ECS_API_VERSION)
 
     def context(self, **kwargs):
         kwargs.setdefault('ecs_api', self.ecs)
-        return _clients.Context(self.api, clock=self.clock.time, sleep=self.clock.sleep, **kwargs)
+        return _engine.Context(self.api, clock=self.clock.time, sleep=self.clock.sleep, **kwargs)
 
     def state(self):
         return self.service.snapshot()

@@ -5,11 +5,11 @@ from __future__ import absolute_import, division, print_function
 
 import pytest
 
-from ansible_collections.alicloud.hbr.plugins.module_utils import _api
+from ansible_collections.alicloud.hbr.plugins.module_utils import _endpoints, _errors, _rpc, _signing
 
 
 def test_encode_params_rules():
-    flat = _api.encode_params({
+    flat = _signing.encode_params({
         'InstanceIds': ['i-abc', 'i-def'],
         'Tag': [{'Key': 'env', 'Value': 'prod'}, {'Key': 'team', 'Value': 'db'}],
         'Filters': [{'Key': 'InstanceId', 'Values': ['i-1', 'i-2']}],
@@ -28,15 +28,15 @@ def test_encode_params_rules():
 
 
 def test_json_arrays_keep_unicode_and_are_compact():
-    assert _api.encode_params({'ClientIds': ['c-1', u'c-é']}) == {'ClientIds': u'["c-1","c-é"]'}
+    assert _signing.encode_params({'ClientIds': ['c-1', u'c-é']}) == {'ClientIds': u'["c-1","c-é"]'}
 
 
 def test_describe_backup_clients_places_ids_and_tags_in_the_body():
-    query, body = _api.split_body_params('DescribeBackupClients', _api.encode_params({
+    query, body = _signing.split_body_params('DescribeBackupClients', _signing.encode_params({
         'ClientType': 'ECS_CLIENT', 'PageSize': 99, 'InstanceIds': ['i-1'], 'Tag': [{'Key': 'k', 'Value': 'v'}]}))
     assert query == {'ClientType': 'ECS_CLIENT', 'PageSize': '99'}
     assert body == {'InstanceIds': '["i-1"]', 'Tag.1.Key': 'k', 'Tag.1.Value': 'v'}
-    query, body = _api.split_body_params('InstallBackupClients', {'InstanceIds': '["i-1"]'})
+    query, body = _signing.split_body_params('InstallBackupClients', {'InstanceIds': '["i-1"]'})
     assert body == {} and query == {'InstanceIds': '["i-1"]'}
 
 
@@ -48,7 +48,7 @@ def test_describe_backup_clients_places_ids_and_tags_in_the_body():
     ('cn-wulanchabu', 'vpc', 'https://hbr.aliyuncs.com'),
 ])
 def test_endpoint_from_region(region, endpoint_type, expected):
-    assert _api.resolve_endpoint(region, None, endpoint_type) == expected
+    assert _endpoints.resolve_endpoint(region, None, endpoint_type) == expected
 
 
 @pytest.mark.parametrize('endpoint,expected', [
@@ -58,7 +58,7 @@ def test_endpoint_from_region(region, endpoint_type, expected):
     ('http://[::1]:9000', 'http://[::1]:9000'),
 ])
 def test_explicit_endpoint_wins_over_region(endpoint, expected):
-    assert _api.resolve_endpoint('xx-nowhere-9', endpoint) == expected
+    assert _endpoints.resolve_endpoint('xx-nowhere-9', endpoint) == expected
 
 
 @pytest.mark.parametrize('endpoint', [
@@ -66,25 +66,25 @@ def test_explicit_endpoint_wins_over_region(endpoint, expected):
     'http://user:pw@host', 'https://bad_host!', 'http://host:port',
 ])
 def test_malformed_endpoint_names_the_option(endpoint):
-    with pytest.raises(_api.HbrConfigError) as info:
-        _api.resolve_endpoint('cn-hangzhou', endpoint)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _endpoints.resolve_endpoint('cn-hangzhou', endpoint)
     assert info.value.option == 'hbr_endpoint'
     assert 'hbr_endpoint' in info.value.message and 'scheme://host[:port]' in info.value.message
 
 
 def test_unknown_region_without_endpoint_fails_naming_the_option():
-    with pytest.raises(_api.HbrConfigError) as info:
-        _api.resolve_endpoint('xx-nowhere-9', None)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _endpoints.resolve_endpoint('xx-nowhere-9', None)
     assert info.value.option == 'alicloud_region'
     assert 'xx-nowhere-9' in info.value.message and 'hbr_endpoint' in info.value.message
-    with pytest.raises(_api.HbrConfigError) as info:
-        _api.resolve_endpoint(None, None)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _endpoints.resolve_endpoint(None, None)
     assert info.value.option == 'alicloud_region'
 
 
 def test_success_false_with_http_200_is_an_error():
-    with pytest.raises(_api.HbrApiError) as info:
-        _api.parse_response('UpdateClientSettings', 200,
+    with pytest.raises(_errors.HbrApiError) as info:
+        _rpc.parse_response('UpdateClientSettings', 200,
                             '{"Success": false, "Code": "BadRequest", "Message": "nope", "RequestId": "R1"}')
     error = info.value
     assert (error.code, error.message, error.request_id, error.http_status, error.action) == \
@@ -93,8 +93,8 @@ def test_success_false_with_http_200_is_an_error():
 
 
 def test_gateway_error_shape():
-    with pytest.raises(_api.HbrApiError) as info:
-        _api.parse_response('DescribeTask', 400, '{"RequestId":"R2","HostId":"h","Code":"SignatureDoesNotMatch",'
+    with pytest.raises(_errors.HbrApiError) as info:
+        _rpc.parse_response('DescribeTask', 400, '{"RequestId":"R2","HostId":"h","Code":"SignatureDoesNotMatch",'
                                                  '"Message":"Specified signature is not matched","Recommend":"u"}')
     assert info.value.code == 'SignatureDoesNotMatch' and info.value.http_status == 400
     assert info.value.recommend == 'u'
@@ -108,19 +108,19 @@ def test_gateway_error_shape():
     (500, '{"Message": "boom"}', 'HTTP500'),
 ])
 def test_malformed_bodies_are_clean_errors(status, text, code):
-    with pytest.raises(_api.HbrApiError) as info:
-        _api.parse_response('DescribeBackupClients', status, text)
+    with pytest.raises(_errors.HbrApiError) as info:
+        _rpc.parse_response('DescribeBackupClients', status, text)
     assert info.value.code == code
     assert '<' not in info.value.message
 
 
 def test_success_body_returned():
-    assert _api.parse_response('X', 200, '{"Success": true, "Code": "200", "TaskId": "t-1"}')['TaskId'] == 't-1'
+    assert _rpc.parse_response('X', 200, '{"Success": true, "Code": "200", "TaskId": "t-1"}')['TaskId'] == 't-1'
 
 
 def test_retry_after_header_is_milliseconds():
-    with pytest.raises(_api.HbrApiError) as info:
-        _api.parse_response('X', 400, '{"Code": "Throttling.User"}', {'x-acs-retry-after': '1500'})
+    with pytest.raises(_errors.HbrApiError) as info:
+        _rpc.parse_response('X', 400, '{"Code": "Throttling.User"}', {'x-acs-retry-after': '1500'})
     assert info.value.retry_after == 1.5
 
 
@@ -140,7 +140,7 @@ def test_retry_after_header_is_milliseconds():
     ('Forbidden.RAM', 403, 'DescribeTask', 'fail'),
 ])
 def test_retry_decisions(code, status, action, decision):
-    assert _api.retry_decision(_api.HbrApiError('m', code=code, http_status=status), action) == decision
+    assert _rpc.retry_decision(_errors.HbrApiError('m', code=code, http_status=status), action) == decision
 
 
 def test_backoff_is_jittered_capped_and_floored_by_retry_after():
@@ -149,5 +149,5 @@ def test_backoff_is_jittered_capped_and_floored_by_retry_after():
         def uniform(low, high):
             return high
 
-    assert [_api.backoff_delay(n, 0.5, 4.0, Top) for n in range(6)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
-    assert _api.backoff_delay(0, 0.5, 4.0, Top, retry_after=3.0) == 3.0
+    assert [_rpc.backoff_delay(n, 0.5, 4.0, Top) for n in range(6)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    assert _rpc.backoff_delay(0, 0.5, 4.0, Top, retry_after=3.0) == 3.0

@@ -9,7 +9,7 @@ import json
 import pytest
 import requests
 
-from ansible_collections.alicloud.hbr.plugins.module_utils import _api
+from ansible_collections.alicloud.hbr.plugins.module_utils import _errors, _rpc
 
 Creds = collections.namedtuple('Creds', 'access_key_id access_key_secret security_token')
 Response = collections.namedtuple('Response', 'status_code text headers')
@@ -60,9 +60,9 @@ class Harness:
         self.sleeps = []
         self.rng = RecordingRandom()
         self.session = ScriptedSession(script)
-        self.api = _api.HbrApi(Creds('ak', 'sk', None), 'http://127.0.0.1:9', signature_version=signature_version,
+        self.api = _rpc.RpcClient(Creds('ak', 'sk', None), 'http://127.0.0.1:9', signature_version=signature_version,
                                session=self.session, sleep=self.sleeps.append, rng=self.rng, retries=retries,
-                               backoff_base=0.5, backoff_cap=8.0)
+                               backoff=(0.5, 8.0))
 
 
 def nonces(session, signature_version='v3'):
@@ -103,7 +103,7 @@ def test_dropped_install_is_not_resent_blindly():
     dropped = requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('closed'))")
     h = Harness([dropped, ok(TaskId='t-2')])
     api, session, sleeps = h.api, h.session, h.sleeps
-    with pytest.raises(_api.HbrApiError) as info:
+    with pytest.raises(_errors.HbrApiError) as info:
         api.call('InstallBackupClients', {'InstanceIds': ['i-1']})
     assert info.value.ambiguous is True and info.value.code == 'ConnectionDropped'
     assert len(session.sent) == 1 and sleeps == []
@@ -112,7 +112,7 @@ def test_dropped_install_is_not_resent_blindly():
 def test_read_timeout_on_upgrade_is_ambiguous():
     h = Harness([requests.exceptions.ReadTimeout('read timed out')])
     api, session = h.api, h.session
-    with pytest.raises(_api.HbrApiError) as info:
+    with pytest.raises(_errors.HbrApiError) as info:
         api.call('UpgradeBackupClients', {'InstanceIds': ['i-1']})
     assert info.value.ambiguous and info.value.code == 'ReadTimeout'
     assert len(session.sent) == 1
@@ -129,7 +129,7 @@ def test_refused_connection_is_retried_even_for_writes():
 def test_auth_error_is_not_retried():
     h = Harness([err(400, 'SignatureDoesNotMatch'), ok()])
     api, session, sleeps = h.api, h.session, h.sleeps
-    with pytest.raises(_api.HbrApiError) as info:
+    with pytest.raises(_errors.HbrApiError) as info:
         api.call('DescribeTask', {'TaskId': 't-1'})
     assert info.value.code == 'SignatureDoesNotMatch' and info.value.request_id == 'REQ-SignatureDoesNotMatch'
     assert len(session.sent) == 1 and sleeps == []
@@ -138,7 +138,7 @@ def test_auth_error_is_not_retried():
 def test_retries_give_up_after_the_budget():
     h = Harness([err(400, 'Throttling')] * 4, retries=3)
     api, session, sleeps = h.api, h.session, h.sleeps
-    with pytest.raises(_api.HbrApiError) as info:
+    with pytest.raises(_errors.HbrApiError) as info:
         api.call('DescribeTask', {'TaskId': 't-1'})
     assert info.value.code == 'Throttling'
     assert len(session.sent) == 4 and len(sleeps) == 3
@@ -156,11 +156,11 @@ def test_tls_settings_reach_the_session():
     api, session = h.api, h.session
     api.call('DescribeTask', {'TaskId': 't'})
     assert session.sent[0]['verify'] is True
-    api = _api.HbrApi(Creds('a', 'b', None), 'https://x.test', ca_bundle='/tmp/ca.pem', session=ScriptedSession([ok()]),
-                      connect_timeout=3, read_timeout=7)
+    api = _rpc.RpcClient(Creds('a', 'b', None), 'https://x.test', ca_bundle='/tmp/ca.pem', session=ScriptedSession([ok()]),
+                      timeouts=(3, 7))
     api.call('DescribeTask', {'TaskId': 't'})
     assert api.session.sent[0]['verify'] == '/tmp/ca.pem' and api.session.sent[0]['timeout'] == (3, 7)
-    api = _api.HbrApi(Creds('a', 'b', None), 'https://x.test', validate_certs=False, session=ScriptedSession([ok()]))
+    api = _rpc.RpcClient(Creds('a', 'b', None), 'https://x.test', validate_certs=False, session=ScriptedSession([ok()]))
     api.call('DescribeTask', {'TaskId': 't'})
     assert api.session.sent[0]['verify'] is False
 
@@ -169,7 +169,7 @@ def test_user_agent_carries_collection_version():
     h = Harness([ok()])
     api, session = h.api, h.session
     api.call('DescribeTask', {'TaskId': 't'})
-    assert session.sent[0]['headers']['user-agent'].startswith('alicloud.hbr/%s ' % _api.COLLECTION_VERSION)
+    assert session.sent[0]['headers']['user-agent'].startswith('alicloud.hbr/%s ' % _rpc.COLLECTION_VERSION)
 
 
 def page(clients, total):
@@ -201,6 +201,6 @@ def test_paginate_wrapped_lists_and_empty():
 def test_paginate_rejects_wrong_shapes_cleanly():
     h = Harness([ok(Clients='oops', TotalCount=1)])
     api = h.api
-    with pytest.raises(_api.HbrApiError) as info:
+    with pytest.raises(_errors.HbrApiError) as info:
         api.paginate('DescribeBackupClients', {}, ('Clients',))
     assert info.value.code == 'InvalidResponse'

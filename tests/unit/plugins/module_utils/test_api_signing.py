@@ -10,7 +10,7 @@ import pytest
 
 from urllib.parse import parse_qsl, urlsplit
 
-from ansible_collections.alicloud.hbr.plugins.module_utils import _api
+from ansible_collections.alicloud.hbr.plugins.module_utils import _signing
 
 Creds = collections.namedtuple('Creds', 'access_key_id access_key_secret security_token')
 
@@ -22,8 +22,8 @@ def _ids(items):
 def test_every_v1_vector_string_to_sign_and_signature(vectors):
     assert len(vectors['v1_hmac_sha1']) == 5
     for vector in vectors['v1_hmac_sha1']:
-        assert _api.v1_string_to_sign(vector['method'], vector['params']) == vector['string_to_sign'], vector['name']
-        assert _api.v1_signature(vector['method'], vector['params'], vector['secret']) == vector['signature'], \
+        assert _signing.v1_string_to_sign(vector['method'], vector['params']) == vector['string_to_sign'], vector['name']
+        assert _signing.v1_signature(vector['method'], vector['params'], vector['secret']) == vector['signature'], \
             vector['name']
 
 
@@ -31,22 +31,22 @@ def test_legacy_aliyunsdkcore_vector(vectors):
     legacy = vectors['v1_legacy_aliyunsdkcore']
     query = dict(parse_qsl(urlsplit(legacy['url_path_and_query']).query, keep_blank_values=True))
     expected_signature = query.pop('Signature')
-    assert _api.v1_string_to_sign(legacy['method'], query) == legacy['string_to_sign']
-    assert _api.v1_signature(legacy['method'], query, vectors['inputs']['access_key_secret']) == expected_signature
+    assert _signing.v1_string_to_sign(legacy['method'], query) == legacy['string_to_sign']
+    assert _signing.v1_signature(legacy['method'], query, vectors['inputs']['access_key_secret']) == expected_signature
 
 
 @pytest.mark.parametrize('index', range(5))
 def test_every_v3_vector(vectors, index):
     vector = vectors['v3_acs3_hmac_sha256'][index]
-    names = _api.v3_signed_header_names(vector['headers'])
+    names = _signing.v3_signed_header_names(vector['headers'])
     payload_hash = vector['headers']['x-acs-content-sha256']
     body = (vector['body'] or '').encode('utf-8')
     assert hashlib.sha256(body).hexdigest() == payload_hash
-    canonical = _api.v3_canonical_request(vector['method'], vector['path'], vector['query'], vector['headers'],
+    canonical = _signing.v3_canonical_request(vector['method'], vector['path'], vector['query'], vector['headers'],
                                           names, payload_hash)
     assert canonical == vector['canonical_request']
-    assert _api.v3_string_to_sign(canonical) == vector['string_to_sign']
-    assert _api.v3_authorization(vector['access_key_id'], vector['secret'], vector['method'], vector['path'],
+    assert _signing.v3_string_to_sign(canonical) == vector['string_to_sign']
+    assert _signing.v3_authorization(vector['access_key_id'], vector['secret'], vector['method'], vector['path'],
                                  vector['query'], vector['headers'], names, payload_hash) == vector['authorization']
 
 
@@ -58,7 +58,7 @@ def test_request_builder_reproduces_v3_vectors(vectors, index):
     params = dict(vector['query'])
     params.update(dict(parse_qsl(vector['body'] or '')))
     creds = Creds(vector['access_key_id'], vector['secret'], headers.get('x-acs-security-token'))
-    query, built_headers, body = _api.build_signed_request(
+    query, built_headers, body = _signing.build_signed_request(
         creds, headers['host'], headers['x-acs-action'], params, 'v3',
         timestamp=headers['x-acs-date'], nonce=headers['x-acs-signature-nonce'], user_agent='anything')
     assert query == vector['query']
@@ -88,13 +88,13 @@ def test_every_sdk_wire_capture_authorization_recomputed(vectors):
             assert scheme == 'ACS3-HMAC-SHA256' and credential == 'testid'
             payload_hash = hashlib.sha256(body.encode('utf-8')).hexdigest()
             assert headers['x-acs-content-sha256'] == payload_hash
-            recomputed = _api.v3_authorization(credential, secret, capture['method'], '/', query, headers, signed,
+            recomputed = _signing.v3_authorization(credential, secret, capture['method'], '/', query, headers, signed,
                                                payload_hash)
             assert recomputed == capture['headers']['Authorization'], capture['action']
         else:
             signed_params = dict(query)
             signed_params.update(dict(parse_qsl(body)))
-            assert _api.v1_signature(capture['method'], signed_params, secret) == query['Signature'], capture['action']
+            assert _signing.v1_signature(capture['method'], signed_params, secret) == query['Signature'], capture['action']
 
 
 def test_v1_builder_reproduces_v1_wire_captures(vectors):
@@ -107,7 +107,7 @@ def test_v1_builder_reproduces_v1_wire_captures(vectors):
                         if k not in ('Action', 'Format', 'Version', 'Timestamp', 'SignatureNonce', 'SignatureMethod',
                                      'SignatureVersion', 'AccessKeyId', 'Signature'))
         business.update(dict(parse_qsl(capture['body'] or '')))
-        query, headers, body = _api.build_signed_request(creds, inputs['host'], capture['action'], business, 'v1',
+        query, headers, body = _signing.build_signed_request(creds, inputs['host'], capture['action'], business, 'v1',
                                                          timestamp=inputs['timestamp'], nonce=inputs['nonce'])
         assert query['Signature'] == capture['query']['Signature'], capture['action']
         assert body == (capture['body'] or '')
@@ -116,9 +116,9 @@ def test_v1_builder_reproduces_v1_wire_captures(vectors):
 
 def test_sts_token_goes_into_v1_query_and_v3_headers():
     creds = Creds('id', 'secret', 'tok')
-    query = _api.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't-1'}, 'v1')[0]
+    query = _signing.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't-1'}, 'v1')[0]
     assert query['SecurityToken'] == 'tok'
-    query, headers = _api.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't-1'}, 'v3')[:2]
+    query, headers = _signing.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't-1'}, 'v3')[:2]
     assert 'SecurityToken' not in query
     assert headers['x-acs-security-token'] == 'tok' and headers['x-acs-accesskey-id'] == 'id'
     assert 'x-acs-security-token' in headers['Authorization']
@@ -126,7 +126,7 @@ def test_sts_token_goes_into_v1_query_and_v3_headers():
 
 def test_each_request_gets_a_fresh_nonce_and_timestamp_by_default():
     creds = Creds('id', 'secret', None)
-    first = _api.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't'})[1]
-    second = _api.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't'})[1]
+    first = _signing.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't'})[1]
+    second = _signing.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't'})[1]
     assert first['x-acs-signature-nonce'] != second['x-acs-signature-nonce']
     assert first['x-acs-date'].endswith('Z') and len(first['x-acs-date']) == 20

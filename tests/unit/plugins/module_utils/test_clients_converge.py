@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from ansible_collections.alicloud.hbr.plugins.module_utils import _api, _clients
+from ansible_collections.alicloud.hbr.plugins.module_utils import _adapters, _engine, _errors
 
 pytest.importorskip('hbr_emulator')
 
@@ -21,7 +21,9 @@ def converge(env, ids, state='present', **kwargs):
     context_keys = ('check_mode', 'wait', 'wait_timeout', 'ecs_api', 'concurrency')
     context_args = dict((k, kwargs.pop(k)) for k in list(kwargs) if k in context_keys)
     ctx = env.context(**context_args)
-    outcome = _clients.converge(ctx, ids, state, **kwargs)
+    clients = kwargs.pop('clients', None) or _adapters.EcsClients()
+    request = _engine.ConvergeRequest(instance_ids=ids, state=state, **kwargs)
+    outcome = _engine.converge(ctx, clients, request)
     return ctx, outcome
 
 
@@ -192,7 +194,7 @@ def test_ambiguous_install_is_resent_only_where_needed():
     def drop_first_install(action, params):
         if action == 'InstallBackupClients' and dropped['count'] == 0:
             dropped['count'] += 1
-            raise _api.HbrApiError('connection closed', code='ConnectionDropped', action=action, ambiguous=True)
+            raise _errors.HbrApiError('connection closed', code='ConnectionDropped', action=action, ambiguous=True)
 
     env = Emulated({'instance_count': 40}, fault=drop_first_install)
     ctx, outcome = converge(env, IDS[:40], concurrency=1)
@@ -213,7 +215,7 @@ def test_partly_applied_ambiguous_install_keeps_the_applied_instances():
         if action == 'InstallBackupClients' and not state['done']:
             state['done'] = True
             original(action, dict(params, InstanceIds=params['InstanceIds'][:2]))
-            raise _api.HbrApiError('connection closed', code='ConnectionDropped', action=action, ambiguous=True)
+            raise _errors.HbrApiError('connection closed', code='ConnectionDropped', action=action, ambiguous=True)
         return original(action, params)
 
     env.api._send_once = apply_half_then_drop
@@ -233,7 +235,7 @@ def test_ambiguous_failure_before_applying_is_resent():
     def lose_request_once(action, params):
         if action == 'InstallBackupClients' and not state['failed']:
             state['failed'] = True
-            raise _api.HbrApiError('read timeout', code='ReadTimeout', action=action, ambiguous=True)
+            raise _errors.HbrApiError('read timeout', code='ReadTimeout', action=action, ambiguous=True)
         return original(action, params)
 
     env.api._send_once = lose_request_once
@@ -244,7 +246,7 @@ def test_ambiguous_failure_before_applying_is_resent():
 
 def test_unknown_client_ids_fail_before_any_write():
     env = Emulated({'instances': [{'instance_id': IDS[0], 'client': {'status': 'ACTIVATED'}}]})
-    with pytest.raises(_api.HbrConfigError) as info:
+    with pytest.raises(_errors.HbrConfigError) as info:
         converge(env, [], 'absent', client_ids=['c-000doesnotexist0000'])
     assert info.value.option == 'client_ids' and env.writes() == []
 
@@ -269,12 +271,12 @@ def test_precheck_degrades_to_a_warning_without_ecs_permission():
     env = Emulated({'instance_count': 2})
 
     def forbidden(action, params):
-        raise _api.HbrApiError('not authorized', code='Forbidden.RAM', http_status=403, action=action)
+        raise _errors.HbrApiError('not authorized', code='Forbidden.RAM', http_status=403, action=action)
 
     env.ecs.fault = forbidden
     ctx, outcome = converge(env, IDS[:2])
     assert outcome.failures == {} and statuses(env) == {'ACTIVATED': 2}
-    assert len(ctx.warnings) == 1 and 'ecs:DescribeInstances' in ctx.warnings[0]
+    assert len(outcome.warnings) == 1 and 'ecs:DescribeInstances' in outcome.warnings[0]
 
 
 def test_without_precheck_hbr_reports_the_instance():
@@ -288,13 +290,13 @@ def test_hana_clients_present_then_idempotent():
     env = Emulated({'instances': [{'instance_id': 'i-hana00000000000000%d' % n} for n in range(2)]})
     ctx = env.context()
     ids = ['i-hana000000000000000', 'i-hana000000000000001']
-    outcome = _clients.converge_hana(ctx, ids, 'v-0001abcdefghij01234', 'cl-0001abcdefghij01234',
-                                     create_params={'AlertSetting': 'INHERITED'}, access_key_id='AKHANA',
-                                     access_key_secret='hana-secret-value')
+    hana = _adapters.HanaClients('v-0001abcdefghij01234', 'cl-0001abcdefghij01234',
+                                 create_options={'AlertSetting': 'INHERITED'}, access_key=('AKHANA', 'hana-secret-value'))
+    outcome = _engine.converge(ctx, hana, _engine.ConvergeRequest(instance_ids=ids))
     assert outcome.failures == {} and set(r['status'] for r in outcome.records.values()) == {'ACTIVATED'}
     sent = [p for a, p in env.api.log if a == 'CreateClients'][0]
     assert 'hana-secret-value' in sent['ClientInfo'], 'the key goes to the API'
     assert 'hana-secret-value' not in repr(outcome.records), 'and never comes back'
     env.reset_log()
-    again = _clients.converge_hana(env.context(), ids, 'v-0001abcdefghij01234', 'cl-0001abcdefghij01234')
+    again = _engine.converge(env.context(), hana, _engine.ConvergeRequest(instance_ids=ids))
     assert not again.changed and env.writes() == []

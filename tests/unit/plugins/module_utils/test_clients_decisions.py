@@ -9,7 +9,7 @@ import json
 import pytest
 import yaml
 
-from ansible_collections.alicloud.hbr.plugins.module_utils import _api, _clients, _tasks
+from ansible_collections.alicloud.hbr.plugins.module_utils import _engine, _errors, _lock, _model, _outcome, _results, _settings, _signing, _tasks, _validation
 from ansible_collections.alicloud.hbr.plugins.modules import hbr_client
 
 # The expected behaviour, written out independently of STATUS_TABLE: (present, absent, latest).
@@ -36,22 +36,22 @@ EXPECTED_WITH_RETRY = {
 
 
 def test_the_twelve_statuses_are_all_in_the_table():
-    assert len(_clients.STATUS_TABLE) == 12
-    assert set(_clients.STATUS_TABLE) == set(s for s in EXPECTED if s)
+    assert len(_model.STATUS_TABLE) == 12
+    assert set(_model.STATUS_TABLE) == set(s for s in EXPECTED if s)
 
 
 @pytest.mark.parametrize('status', sorted(EXPECTED, key=str))
-@pytest.mark.parametrize('index,state', list(enumerate(_clients.STATES)))
+@pytest.mark.parametrize('index,state', list(enumerate(_model.STATES)))
 def test_every_status_and_state(status, index, state):
-    assert _clients.action_for(status, state) == EXPECTED[status][index]
+    assert _model.action_for(status, state) == EXPECTED[status][index]
     expected_retry = EXPECTED_WITH_RETRY.get(status, EXPECTED[status])[index]
-    assert _clients.action_for(status, state, retry_failed=True) == expected_retry
+    assert _model.action_for(status, state, retry_failed=True) == expected_retry
 
 
 def test_the_documented_table_is_the_code_table():
     doc = yaml.safe_load(hbr_client.DOCUMENTATION)
     lines = doc['description']
-    generated = _clients.status_doc_lines()
+    generated = _model.status_doc_lines()
     start = lines.index(generated[0])
     assert lines[start:start + len(generated)] == generated
 
@@ -70,13 +70,13 @@ def test_the_documented_table_is_the_code_table():
     ({'status': 'UPGRADE_FAILED'}, 'upgrade', 'failed'),
 ])
 def test_phase_outcomes(record, phase, expected):
-    assert _clients.phase_outcome(phase, record) == expected
+    assert _model.phase_outcome(phase, record) == expected
 
 
 def test_versions_compare_numerically():
-    assert _clients.is_outdated({'client_version': '2.9.10', 'max_client_version': '2.14.0'})
-    assert not _clients.is_outdated({'client_version': '2.14.0', 'max_client_version': '2.14.0'})
-    assert not _clients.is_outdated({'client_version': '2.14.1', 'max_client_version': '2.14.0'})
+    assert _model.is_outdated({'client_version': '2.9.10', 'max_client_version': '2.14.0'})
+    assert not _model.is_outdated({'client_version': '2.14.0', 'max_client_version': '2.14.0'})
+    assert not _model.is_outdated({'client_version': '2.14.1', 'max_client_version': '2.14.0'})
 
 
 def raw_client(**overrides):
@@ -91,29 +91,29 @@ def raw_client(**overrides):
 
 
 def test_normalized_client_types_and_masking():
-    record = _clients.normalize_client(raw_client())
+    record = _model.normalize_client(raw_client())
     assert record['instance_id'] == 'i-bp1abcdefghij0123456' and record['client_id'] == 'c-000abcdefghij0123456'
     assert record['private_ipv4'] == '10.0.0.1' and record['last_heart_beat_time'] == 5
     assert record['tags'] == {'env': 'prod'}
     settings = record['settings']
     assert settings['max_cpu_core'] == 2 and settings['use_https'] is False and settings['max_worker'] == 0
     assert settings['proxy_password'] == '******'
-    assert set(settings) == set(o for o, _f, _k in _clients.SETTINGS)
-    assert _clients.normalize_client(raw_client(Settings={'ProxyPassword': 'plain?'}))['settings'][
+    assert set(settings) == set(_model.SETTING_OPTIONS)
+    assert _model.normalize_client(raw_client(Settings={'ProxyPassword': 'plain?'}))['settings'][
         'proxy_password'] == '******', 'whatever the service sends, the password is never kept'
-    assert _clients.normalize_client(raw_client(Settings=None))['settings']['max_cpu_core'] is None
+    assert _model.normalize_client(raw_client(Settings=None))['settings']['max_cpu_core'] is None
 
 
 def current_settings(**overrides):
-    settings = _clients.normalize_settings(raw_client()['Settings'])
+    settings = _model.normalize_settings(raw_client()['Settings'])
     settings.update(overrides)
     return settings
 
 
 def test_settings_compare_only_what_is_set():
-    assert _clients.settings_changes(current_settings(), {}, False, 'on_create') == {}
-    assert _clients.settings_changes(current_settings(), {'max_cpu_core': 2}, False, 'on_create') == {}
-    assert _clients.settings_changes(current_settings(), {'max_cpu_core': 4, 'use_https': False}, False,
+    assert _settings.settings_changes(current_settings(), {}, False, 'on_create') == {}
+    assert _settings.settings_changes(current_settings(), {'max_cpu_core': 2}, False, 'on_create') == {}
+    assert _settings.settings_changes(current_settings(), {'max_cpu_core': 4, 'use_https': False}, False,
                                      'on_create') == {'max_cpu_core': 4}
 
 
@@ -126,14 +126,14 @@ def test_settings_compare_only_what_is_set():
     ('******', False, {'proxy_password': 'p'}, 'always', True),
 ])
 def test_proxy_password_rules(current_password, created, desired, mode, sent):
-    changes = _clients.settings_changes(current_settings(proxy_password=current_password), desired, created, mode)
+    changes = _settings.settings_changes(current_settings(proxy_password=current_password), desired, created, mode)
     assert ('proxy_password' in changes) is sent
 
 
 def test_settings_request_uses_api_names():
-    assert _clients.settings_request('c-1', {'max_cpu_core': 4, 'use_https': True}) == \
+    assert _settings.settings_request({'ClientId': 'c-1'}, {'max_cpu_core': 4, 'use_https': True}) == \
         {'ClientId': 'c-1', 'MaxCpuCore': 4, 'UseHttps': True}
-    assert _api.encode_params(_clients.settings_request('c-1', {'use_https': True}))['UseHttps'] == 'true'
+    assert _signing.encode_params(_settings.settings_request({'ClientId': 'c-1'}, {'use_https': True}))['UseHttps'] == 'true'
 
 
 @pytest.mark.parametrize('values,fragment', [
@@ -143,16 +143,16 @@ def test_settings_request_uses_api_names():
     (['i-ok000000000000000001', 'i-ok000000000000000001'], 'more than once'),
 ])
 def test_instance_id_validation(values, fragment):
-    with pytest.raises(_api.HbrConfigError) as info:
-        _clients.validate_instance_ids(values)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _validation.validate_instance_ids(values)
     assert info.value.option == 'instance_ids' and fragment in info.value.message
 
 
 def test_id_limit_and_client_ids():
-    with pytest.raises(_api.HbrConfigError) as info:
-        _clients.validate_client_ids(['c-%020d' % n for n in range(101)], limit=100)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _validation.validate_client_ids(['c-%020d' % n for n in range(101)], limit=100)
     assert 'at most 100' in info.value.message
-    assert _clients.validate_client_ids(['c-000abcdefghij0123456']) == ['c-000abcdefghij0123456']
+    assert _validation.validate_client_ids(['c-000abcdefghij0123456']) == ['c-000abcdefghij0123456']
 
 
 @pytest.mark.parametrize('tags,fragment', [
@@ -163,8 +163,8 @@ def test_id_limit_and_client_ids():
     (dict(('k%d' % n, 'v') for n in range(21)), 'at most 20'),
 ])
 def test_tag_validation(tags, fragment):
-    with pytest.raises(_api.HbrConfigError) as info:
-        _clients.validate_tags(tags)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _validation.validate_tags(tags)
     assert info.value.option == 'tags' and fragment in info.value.message
 
 
@@ -176,8 +176,8 @@ def test_tag_validation(tags, fragment):
     ({'data_proxy_setting': 'CUSTOM'}, 'proxy_host'),
 ])
 def test_settings_validation(settings, option):
-    with pytest.raises(_api.HbrConfigError) as info:
-        _clients.validate_settings(settings)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _validation.validate_settings(settings)
     assert info.value.option == option
 
 
@@ -236,32 +236,33 @@ def test_parse_task_states(body, done, failed):
 
 
 def test_parse_task_malformed_result_is_a_clean_error():
-    with pytest.raises(_api.HbrApiError) as info:
+    with pytest.raises(_errors.HbrApiError) as info:
         _tasks.parse_task({'Description': 'completed', 'Result': '{not json'})
     assert info.value.code == 'InvalidResponse'
 
 
 def test_failure_message_names_each_instance_and_code():
     failures = [{'instance_id': 'i-1', 'code': 'InstanceNotRunning'}, {'instance_id': 'i-2', 'code': 'X'}]
-    assert _clients.failure_message(failures, 10, 'state present') == \
+    assert _results.failure_message(failures, 10, 'state present') == \
         '2 of 10 instances did not reach state present: i-1 (InstanceNotRunning), i-2 (X)'
 
 
 def test_diff_only_lists_changed_instances_and_masks_password():
     before = {'i-1': {'status': 'ACTIVATED', 'client_id': 'c-1', 'client_version': '1', 'settings': {}},
               'i-2': {'status': 'ACTIVATED', 'client_id': 'c-2', 'client_version': '1', 'settings': {}}}
-    after = {'i-1': dict(before['i-1']), 'i-2': dict(before['i-2'], settings={'proxy_password': '******'},
-                                                     settings_updated=['proxy_password'])}
-    diff = _clients.build_diff(before, after, ['i-1', 'i-2'], ['proxy_password'])
+    outcome = _outcome.Outcome()
+    outcome.start(before)
+    outcome.settings_applied('i-2', dict(before['i-2'], settings={'proxy_password': '******'}), ['proxy_password'])
+    diff = _results.build_diff(outcome, ['i-1', 'i-2'], ['proxy_password'])
     assert list(diff['after']) == ['i-2']
     assert diff['after']['i-2']['settings']['proxy_password'] == '****** (updated)'
 
 
 def test_write_lock_excludes_a_second_holder_and_times_out(tmp_path):
     clock = Clock()
-    first = _clients.WriteLock('endpoint|key', timeout=1.0, clock=clock.time, sleep=clock.sleep,
+    first = _lock.WriteLock('endpoint|key', timeout=1.0, clock=clock.time, sleep=clock.sleep,
                                directory=str(tmp_path))
-    second = _clients.WriteLock('endpoint|key', timeout=1.0, clock=clock.time, sleep=clock.sleep,
+    second = _lock.WriteLock('endpoint|key', timeout=1.0, clock=clock.time, sleep=clock.sleep,
                                 directory=str(tmp_path))
     assert first.path == second.path
     with first.held() as got_first:
@@ -274,10 +275,11 @@ def test_write_lock_excludes_a_second_holder_and_times_out(tmp_path):
 
 
 def test_an_unusable_lock_file_never_breaks_the_run(tmp_path):
-    lock = _clients.WriteLock('k', directory=str(tmp_path / 'missing-directory'))
+    lock = _lock.WriteLock('k', directory=str(tmp_path / 'missing-directory'))
     with lock.held() as acquired:
         assert acquired is False
-    ctx = _clients.Context(api=None, write_lock=lock)
-    with ctx.writing() as acquired:
+    ctx = _engine.Context(None, write_lock=lock)
+    outcome = _outcome.Outcome()
+    with ctx.writing(outcome) as acquired:
         assert acquired is False
-    assert 'could not be taken' in ctx.warnings[0]
+    assert 'could not be taken' in outcome.warnings[0]

@@ -10,17 +10,17 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 
-from ansible_collections.alicloud.hbr.plugins.module_utils import _api, _credentials, _module
+from ansible_collections.alicloud.hbr.plugins.module_utils import _connection, _credentials, _errors, _module, _rpc, _signing
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.testing import patch_module_args
 
-ENV_NAMES = [name for spec in _module.hbr_argument_spec().values() if spec.get('fallback')
+ENV_NAMES = [name for spec in _connection.hbr_argument_spec().values() if spec.get('fallback')
              for name in spec['fallback'][1]]
 
 
 def params(**overrides):
-    base = dict((name, None) for name in _module.hbr_argument_spec())
+    base = dict((name, None) for name in _connection.hbr_argument_spec())
     base.update(overrides)
     return base
 
@@ -68,7 +68,7 @@ def sts(local_server):
     def route(method, path, headers, body):
         query = dict(parse_qsl(urlsplit(path).query, keep_blank_values=True))
         secret = secrets.get(query.get('AccessKeyId'))
-        if secret is None or _api.v1_signature('GET', query, secret) != query.get('Signature'):
+        if secret is None or _signing.v1_signature('GET', query, secret) != query.get('Signature'):
             return 400, {}, json.dumps({'Code': 'SignatureDoesNotMatch', 'Message': 'bad', 'RequestId': 'S1'})
         return 200, {}, json.dumps({'RequestId': 'S2', 'Credentials': {
             'AccessKeyId': 'STS.role-id', 'AccessKeySecret': 'role-secret', 'SecurityToken': 'role-token:%s:%s' % (
@@ -256,7 +256,7 @@ def module_params(monkeypatch, args, env):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     with patch_module_args(args):
-        module = AnsibleModule(argument_spec=_module.hbr_argument_spec())
+        module = AnsibleModule(argument_spec=_connection.hbr_argument_spec())
     return module.params
 
 
@@ -282,7 +282,7 @@ def test_secret_token_and_region_env_order(monkeypatch):
 
 
 def test_secrets_are_no_log_in_the_spec():
-    spec = _module.hbr_argument_spec()
+    spec = _connection.hbr_argument_spec()
     assert spec['alicloud_secret_key']['no_log'] is True
     assert spec['alicloud_security_token']['no_log'] is True
     assert spec['alicloud_access_key']['no_log'] is False
@@ -295,20 +295,20 @@ def test_build_api_fails_locally_before_any_network(monkeypatch):
         calls.append(1)
         return requests.Session()
 
-    with pytest.raises(_api.HbrConfigError) as info:
-        _module.build_api(params(alicloud_region='xx-nowhere-1', alicloud_access_key='a', alicloud_secret_key='s'),
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _connection.build_client(params(alicloud_region='xx-nowhere-1', alicloud_access_key='a', alicloud_secret_key='s'),
                           factory)
     assert info.value.option == 'alicloud_region' and calls == []
-    with pytest.raises(_api.HbrConfigError) as info:
-        _module.build_api(params(hbr_endpoint='ftp://x', alicloud_access_key='a', alicloud_secret_key='s'), factory)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _connection.build_client(params(hbr_endpoint='ftp://x', alicloud_access_key='a', alicloud_secret_key='s'), factory)
     assert info.value.option == 'hbr_endpoint' and calls == []
-    with pytest.raises(_api.HbrConfigError) as info:
-        _module.build_api(params(hbr_endpoint='http://127.0.0.1:1', read_timeout=0), factory)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _connection.build_client(params(hbr_endpoint='http://127.0.0.1:1', read_timeout=0), factory)
     assert info.value.option == 'read_timeout' and calls == []
 
 
 def test_build_api_uses_profile_region(tmp_path):
     path = write_profiles(tmp_path)
-    api = _module.build_api(params(shared_credentials_file=path), _api.new_session)
+    api = _connection.build_client(params(shared_credentials_file=path), _rpc.new_session)
     assert api.endpoint == 'https://hbr.cn-shanghai.aliyuncs.com'
     assert api.credentials.access_key_id == 'profile-id'

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from ansible_collections.alicloud.hbr.plugins.module_utils import _api, _clients, _tasks
+from ansible_collections.alicloud.hbr.plugins.module_utils import _errors, _model, _reads, _rpc, _tasks
 
 hypothesis = pytest.importorskip('hypothesis')
 from hypothesis import given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
@@ -31,7 +31,7 @@ BODIES = (st.text(max_size=200) | VALUES.map(json.dumps) | PAGES.map(json.dumps)
           | st.just('<html><body><h1>502 Bad Gateway</h1></body></html>') | st.just(''))
 
 
-class FuzzedApi(_api.HbrApi):
+class FuzzedApi(_rpc.RpcClient):
     def __init__(self, answers):
         super(FuzzedApi, self).__init__(Creds('k', 's', None), 'http://fuzz', session=object(), sleep=lambda s: None,
                                         retries=1)
@@ -39,15 +39,15 @@ class FuzzedApi(_api.HbrApi):
 
     def _send_once(self, action, params):
         status, text = self.answers.pop(0) if self.answers else (200, '{"Clients": [], "TotalCount": 0}')
-        return _api.parse_response(action, status, text)
+        return _rpc.parse_response(action, status, text)
 
 
 @settings(max_examples=300, deadline=None)
 @given(status=st.sampled_from([200, 200, 200, 400, 403, 404, 500, 502, 503]), text=BODIES)
 def test_parse_response_is_a_dict_or_a_clean_error(status, text):
     try:
-        body = _api.parse_response('DescribeBackupClients', status, text)
-    except _api.HbrApiError as error:
+        body = _rpc.parse_response('DescribeBackupClients', status, text)
+    except _errors.HbrApiError as error:
         assert error.code and str(error)
         assert not re.search(r'<[A-Za-z/][^>]*>', error.message), 'HTML tags are stripped from messages'
     else:
@@ -59,15 +59,15 @@ def test_parse_response_is_a_dict_or_a_clean_error(status, text):
 def test_the_whole_read_path_survives_any_answer(answers):
     api = FuzzedApi(answers)
     try:
-        records = _clients.records_by_instance(_clients.describe_backup_clients(
+        records = _reads.records_by_instance(_reads.describe_backup_clients(
             api, instance_ids=['i-fuzz0000000000000001'], concurrency=1))
-    except _api.HbrApiError as error:
+    except _errors.HbrApiError as error:
         assert error.code
     else:
         for record in records.values():
             assert isinstance(record['settings'], dict) and isinstance(record['tags'], dict)
-            _clients.action_for(record.get('status') if isinstance(record.get('status'), str) else None, 'present')
-            _clients.is_outdated(record)
+            _model.action_for(record.get('status') if isinstance(record.get('status'), str) else None, 'present')
+            _model.is_outdated(record)
 
 
 @settings(max_examples=300, deadline=None)
@@ -77,7 +77,7 @@ def test_the_whole_read_path_survives_any_answer(answers):
 def test_task_parsing_survives_any_answer(body):
     try:
         task = _tasks.parse_task(body, 't-1')
-    except _api.HbrApiError as error:
+    except _errors.HbrApiError as error:
         assert error.code == 'InvalidResponse'
     else:
         assert isinstance(task['items'], dict) and task['done'] in (True, False)

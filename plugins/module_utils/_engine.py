@@ -1,0 +1,196 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.hbr contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# PRIVATE to the alicloud.hbr collection. This file is not a public API: it may change or
+# disappear in any release without notice. Do not import it from other collections.
+#
+# The one convergence engine, for every kind of client (the differences live in _adapters.py):
+# read the targets, settle clients already busy, then for each phase of the desired state decide per
+# instance from the status table, precheck, re-read under the write lock, send the writes in
+# batches, wait; finally apply the settings. Per-instance problems become failures in the Outcome;
+# only an API failure of the run as a whole raises. The data flow is drawn in docs/architecture.md.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import contextlib
+import time
+
+from ._errors import HbrConfigError
+from ._lock import HAS_FCNTL
+from ._model import PHASES, TRANSITIONAL, action_for, needs_phase, phases_for, predict, status_of
+from ._outcome import Outcome
+from ._precheck import Precheck
+from ._settings import apply_settings
+from ._tasks import PollSchedule
+from ._waiting import settle_transitional, wait_for
+from ._writes import issue_writes
+
+MAX_PASSES = 3
+
+
+class Context:
+    """Everything convergence needs besides the request: clients, modes, time, the write lock."""
+
+    def __init__(self, api, *, ecs_api=None, region=None, check_mode=False, wait=True, wait_timeout=900,
+                 concurrency=10, clock=time.time, sleep=time.sleep, poll_minimum=0.5, poll_maximum=30.0,
+                 write_lock=None):
+        self.api = api
+        self.ecs_api = ecs_api
+        self.region = region
+        self.check_mode = check_mode
+        self.wait = wait
+        self.wait_timeout = wait_timeout
+        self.concurrency = concurrency
+        self.clock = clock
+        self.sleep = sleep
+        self.poll_minimum = poll_minimum
+        self.poll_maximum = poll_maximum
+        self.write_lock = write_lock
+
+    @contextlib.contextmanager
+    def writing(self, outcome):
+        """Hold the controller-wide write lock (_lock.py), when there is one; yields whether it is held."""
+        if self.write_lock is None or not HAS_FCNTL:
+            yield False
+            return
+        with self.write_lock.held() as acquired:
+            if not acquired:
+                outcome.warn('the write lock %s could not be taken (held by another alicloud.hbr run for more '
+                             'than %ss, or not writable); this run went on without it'
+                             % (self.write_lock.path, self.write_lock.timeout))
+            yield acquired
+
+    def schedule(self):
+        return PollSchedule(self.wait_timeout, self.poll_minimum, self.poll_maximum, clock=self.clock,
+                            sleep=self.sleep)
+
+
+class ConvergeRequest:
+    """What the task asks for, as plain values."""
+
+    def __init__(self, *, instance_ids=None, client_ids=None, state='present', settings=None,
+                 update_proxy_password='on_create', retry_failed=False, precheck=True):
+        self.instance_ids = list(instance_ids or [])
+        self.client_ids = list(client_ids or [])
+        self.state = state
+        self.settings = dict((k, v) for k, v in (settings or {}).items() if v is not None)
+        self.update_proxy_password = update_proxy_password
+        self.retry_failed = retry_failed
+        self.precheck = precheck
+
+
+class _Run:
+    """The state of one convergence run that its phases share."""
+
+    def __init__(self, ctx, clients, request):
+        self.ctx = ctx
+        self.clients = clients
+        self.request = request
+        self.outcome = Outcome(ctx.clock)
+        self.schedule = ctx.schedule()
+        self.created = set()
+        use_precheck = request.precheck and clients.precheck and ctx.ecs_api is not None
+        self.precheck = Precheck(ctx.ecs_api if use_precheck else None, ctx.region, ctx.concurrency)
+
+
+def converge(ctx, clients, request):
+    """Bring every target to ``request.state``; return the Outcome. Raises HbrApiError only when the
+    API as a whole fails, HbrConfigError when client_ids name unknown clients."""
+    run = _Run(ctx, clients, request)
+    targets = list(request.instance_ids)
+    if request.client_ids:
+        targets = _resolve_client_ids(run, targets)
+    run.outcome.start(clients.read(ctx, targets))
+    if not ctx.check_mode:
+        settle_transitional(ctx, clients, targets, run.outcome, run.schedule)
+    for phase in phases_for(request.state):
+        if not _run_phase(run, phase, targets):
+            break
+    if request.settings and request.state != 'absent':
+        active = [iid for iid in targets if iid not in run.outcome.failures]
+        apply_settings(ctx, clients, request, active, run.outcome, run.created)
+    return run.outcome
+
+
+def _resolve_client_ids(run, targets):
+    found = run.clients.read_by_client_ids(run.ctx, run.request.client_ids)
+    by_client = dict((record['client_id'], iid) for iid, record in found.items())
+    missing = [cid for cid in run.request.client_ids if cid not in by_client]
+    if missing:
+        raise HbrConfigError('client_ids', 'client_ids has ids that match no %s client: %s; check the ids '
+                                           '(hbr_client_info lists them)' % (run.clients.kind, ', '.join(missing)))
+    merged = list(targets)
+    merged.extend(by_client[cid] for cid in run.request.client_ids if by_client[cid] not in merged)
+    return merged
+
+
+def _needing(run, phase, targets):
+    request, outcome = run.request, run.outcome
+    return [iid for iid in targets if iid not in outcome.failures and
+            needs_phase(outcome.records.get(iid), request.state, phase, request.retry_failed)]
+
+
+def _run_phase(run, phase, targets):
+    """One phase over the targets. Returns False when the run must stop after it (wait: false)."""
+    ctx, outcome = run.ctx, run.outcome
+    for _pass in range(MAX_PASSES):
+        todo = _needing(run, phase, targets)
+        _report_failed_clients(run, targets)
+        if not todo:
+            return True
+        todo = run.precheck.usable(todo, outcome, phase)
+        if ctx.check_mode:
+            _predict(run, phase, todo)
+            return True
+        with ctx.writing(outcome) as locked:
+            busy = _reread_under_lock(run, phase, todo) if locked else []
+            todo = [iid for iid in _needing(run, phase, todo) if iid not in busy]
+            issued = issue_writes(ctx, run.clients, phase, todo, outcome) if todo else []
+        if phase == 'install':
+            run.created.update(issued)
+        if not ctx.wait:
+            _mark_in_progress(run, phase, issued)
+            return False
+        wait_for(ctx, run.clients, phase, issued, outcome, run.schedule)
+        if not busy:
+            return True
+        settle_transitional(ctx, run.clients, busy, outcome, run.schedule)
+    return True
+
+
+def _reread_under_lock(run, phase, todo):
+    """Another run on this controller may have acted since our read: read again, under the lock.
+    Returns the instances that are now busy (another run's task)."""
+    del phase
+    run.outcome.update_records(run.clients.read(run.ctx, todo), todo)
+    return [iid for iid in todo if status_of(run.outcome.records.get(iid)) in TRANSITIONAL]
+
+
+def _predict(run, phase, todo):
+    for iid in todo:
+        run.outcome.set_record(iid, predict(run.outcome.records.get(iid), iid, phase, run.clients.blank_record()))
+        run.outcome.mark_changed(iid)
+        if phase == 'install':
+            run.created.add(iid)
+
+
+def _mark_in_progress(run, phase, issued):
+    """wait: false - the accepted instances are shown in their phase's running status."""
+    for iid in issued:
+        record = run.outcome.records.get(iid) or dict(run.clients.blank_record(), instance_id=iid, client_id=None)
+        run.outcome.set_record(iid, dict(record, status=PHASES[phase].running))
+
+
+def _report_failed_clients(run, targets):
+    request, outcome = run.request, run.outcome
+    for iid in targets:
+        record = outcome.records.get(iid)
+        if iid not in outcome.failures and action_for(status_of(record), request.state,
+                                                      request.retry_failed) == 'report':
+            outcome.fail(iid, record['status'], 'the last %s failed (status %s); nothing was tried again. Fix '
+                                                'the instance, then run with retry_failed: true'
+                         % (record['status'].split('_')[0].lower(), record['status']), 'read')
