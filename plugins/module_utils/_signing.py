@@ -28,14 +28,9 @@ API_VERSION = '2017-09-08'
 
 # Parameters that the official SDK places in the form body for DescribeBackupClients; the
 # gateway accepts them in either place, and the body keeps long id lists out of the URL.
-BODY_PARAMS = {
-    'DescribeBackupClients': frozenset(['ClientIds', 'InstanceIds']),
-    'DescribeHanaInstances': frozenset(),
-}
-BODY_PREFIXES = {
-    'DescribeBackupClients': ('Tag.',),
-    'DescribeHanaInstances': ('Tag.',),
-}
+BODY_PARAMS = {'DescribeBackupClients': frozenset(['ClientIds', 'InstanceIds'])}
+BODY_PREFIXES = {'DescribeBackupClients': ('Tag.',)}
+
 
 def percent_encode(value):
     """RFC 3986 encoding used by both signature versions: only A-Z a-z 0-9 - _ . ~ stay literal."""

@@ -1,15 +1,22 @@
 # -*- coding: utf-8 -*-
-# The retry loop, driven by a scripted session (no network, sleep patched).
+# The RPC client: parsing answers, retry decisions and backoff, the retry loop (scripted session, sleep patched), paging.
 
 from __future__ import absolute_import, division, print_function
 
 import collections
 import json
+import re
 
 import pytest
 import requests
 
 from ansible_collections.alicloud.hbr.plugins.module_utils import _errors, _rpc
+
+
+hypothesis = pytest.importorskip('hypothesis')
+from hypothesis import given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.alicloud.hbr.tests.unit.plugins.module_utils.fuzzing import (  # noqa: E402  pylint: disable=wrong-import-position
+    BODIES)
 
 Creds = collections.namedtuple('Creds', 'access_key_id access_key_secret security_token')
 Response = collections.namedtuple('Response', 'status_code text headers')
@@ -61,8 +68,8 @@ class Harness:
         self.rng = RecordingRandom()
         self.session = ScriptedSession(script)
         self.api = _rpc.RpcClient(Creds('ak', 'sk', None), 'http://127.0.0.1:9', signature_version=signature_version,
-                               session=self.session, sleep=self.sleeps.append, rng=self.rng, retries=retries,
-                               backoff=(0.5, 8.0))
+                                  session=self.session, sleep=self.sleeps.append, rng=self.rng, retries=retries,
+                                  backoff=(0.5, 8.0))
 
 
 def nonces(session, signature_version='v3'):
@@ -157,7 +164,7 @@ def test_tls_settings_reach_the_session():
     api.call('DescribeTask', {'TaskId': 't'})
     assert session.sent[0]['verify'] is True
     api = _rpc.RpcClient(Creds('a', 'b', None), 'https://x.test', ca_bundle='/tmp/ca.pem', session=ScriptedSession([ok()]),
-                      timeouts=(3, 7))
+                         timeouts=(3, 7))
     api.call('DescribeTask', {'TaskId': 't'})
     assert api.session.sent[0]['verify'] == '/tmp/ca.pem' and api.session.sent[0]['timeout'] == (3, 7)
     api = _rpc.RpcClient(Creds('a', 'b', None), 'https://x.test', validate_certs=False, session=ScriptedSession([ok()]))
@@ -204,3 +211,86 @@ def test_paginate_rejects_wrong_shapes_cleanly():
     with pytest.raises(_errors.HbrApiError) as info:
         api.paginate('DescribeBackupClients', {}, ('Clients',))
     assert info.value.code == 'InvalidResponse'
+
+
+def test_success_false_with_http_200_is_an_error():
+    with pytest.raises(_errors.HbrApiError) as info:
+        _rpc.parse_response('UpdateClientSettings', 200,
+                            '{"Success": false, "Code": "BadRequest", "Message": "nope", "RequestId": "R1"}')
+    error = info.value
+    assert (error.code, error.message, error.request_id, error.http_status, error.action) == \
+        ('BadRequest', 'nope', 'R1', 200, 'UpdateClientSettings')
+    assert 'R1' in str(error) and 'BadRequest' in str(error)
+
+
+def test_gateway_error_shape():
+    with pytest.raises(_errors.HbrApiError) as info:
+        _rpc.parse_response('DescribeTask', 400, '{"RequestId":"R2","HostId":"h","Code":"SignatureDoesNotMatch",'
+                                                 '"Message":"Specified signature is not matched","Recommend":"u"}')
+    assert info.value.code == 'SignatureDoesNotMatch' and info.value.http_status == 400
+    assert info.value.recommend == 'u'
+
+
+@pytest.mark.parametrize('status,text,code', [
+    (502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'HTTP502'),
+    (200, 'not json', 'InvalidResponse'),
+    (200, '[1, 2]', 'InvalidResponse'),
+    (200, '', 'InvalidResponse'),
+    (500, '{"Message": "boom"}', 'HTTP500'),
+])
+def test_malformed_bodies_are_clean_errors(status, text, code):
+    with pytest.raises(_errors.HbrApiError) as info:
+        _rpc.parse_response('DescribeBackupClients', status, text)
+    assert info.value.code == code
+    assert '<' not in info.value.message
+
+
+def test_success_body_returned():
+    assert _rpc.parse_response('X', 200, '{"Success": true, "Code": "200", "TaskId": "t-1"}')['TaskId'] == 't-1'
+
+
+def test_retry_after_header_is_milliseconds():
+    with pytest.raises(_errors.HbrApiError) as info:
+        _rpc.parse_response('X', 400, '{"Code": "Throttling.User"}', {'x-acs-retry-after': '1500'})
+    assert info.value.retry_after == 1.5
+
+
+@pytest.mark.parametrize('code,status,action,decision', [
+    ('Throttling.User', 400, 'InstallBackupClients', 'retry'),
+    ('Throttling', 400, 'DescribeTask', 'retry'),
+    ('Rejected.Throttling', 400, 'InstallBackupClients', 'retry'),
+    ('ServiceUnavailable', 503, 'InstallBackupClients', 'retry'),
+    ('InternalError', 500, 'DescribeBackupClients', 'retry'),
+    ('InternalError', 500, 'InstallBackupClients', 'ambiguous'),
+    ('HTTP502', 502, 'UninstallBackupClients', 'ambiguous'),
+    ('InternalError', 500, 'UpdateClientSettings', 'retry'),
+    ('SignatureDoesNotMatch', 400, 'DescribeTask', 'fail'),
+    ('InvalidAccessKeyId.NotFound', 404, 'DescribeTask', 'fail'),
+    ('InvalidParameter', 400, 'InstallBackupClients', 'fail'),
+    ('InvalidTimeStamp.Expired', 400, 'DescribeTask', 'fail'),
+    ('Forbidden.RAM', 403, 'DescribeTask', 'fail'),
+])
+def test_retry_decisions(code, status, action, decision):
+    assert _rpc.retry_decision(_errors.HbrApiError('m', code=code, http_status=status), action) == decision
+
+
+def test_backoff_is_jittered_capped_and_floored_by_retry_after():
+    class Top:
+        @staticmethod
+        def uniform(low, high):
+            return high
+
+    assert [_rpc.backoff_delay(n, 0.5, 4.0, Top) for n in range(6)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    assert _rpc.backoff_delay(0, 0.5, 4.0, Top, retry_after=3.0) == 3.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(status=st.sampled_from([200, 200, 200, 400, 403, 404, 500, 502, 503]), text=BODIES)
+def test_parse_response_is_a_dict_or_a_clean_error(status, text):
+    try:
+        body = _rpc.parse_response('DescribeBackupClients', status, text)
+    except _errors.HbrApiError as error:
+        assert error.code and str(error)
+        assert not re.search(r'<[A-Za-z/][^>]*>', error.message), 'HTML tags are stripped from messages'
+    else:
+        assert isinstance(body, dict) and status < 400

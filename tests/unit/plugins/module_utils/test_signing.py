@@ -1,16 +1,16 @@
 # -*- coding: utf-8 -*-
-# The signer must reproduce every signature the official SDK produced (signature-vectors.json).
+# Signing and encoding against the official SDK vectors, and parameter placement.
 
 from __future__ import absolute_import, division, print_function
 
 import collections
 import hashlib
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from urllib.parse import parse_qsl, urlsplit
-
 from ansible_collections.alicloud.hbr.plugins.module_utils import _signing
+
 
 Creds = collections.namedtuple('Creds', 'access_key_id access_key_secret security_token')
 
@@ -43,11 +43,11 @@ def test_every_v3_vector(vectors, index):
     body = (vector['body'] or '').encode('utf-8')
     assert hashlib.sha256(body).hexdigest() == payload_hash
     canonical = _signing.v3_canonical_request(vector['method'], vector['path'], vector['query'], vector['headers'],
-                                          names, payload_hash)
+                                              names, payload_hash)
     assert canonical == vector['canonical_request']
     assert _signing.v3_string_to_sign(canonical) == vector['string_to_sign']
     assert _signing.v3_authorization(vector['access_key_id'], vector['secret'], vector['method'], vector['path'],
-                                 vector['query'], vector['headers'], names, payload_hash) == vector['authorization']
+                                     vector['query'], vector['headers'], names, payload_hash) == vector['authorization']
 
 
 @pytest.mark.parametrize('index', range(5))
@@ -89,7 +89,7 @@ def test_every_sdk_wire_capture_authorization_recomputed(vectors):
             payload_hash = hashlib.sha256(body.encode('utf-8')).hexdigest()
             assert headers['x-acs-content-sha256'] == payload_hash
             recomputed = _signing.v3_authorization(credential, secret, capture['method'], '/', query, headers, signed,
-                                               payload_hash)
+                                                   payload_hash)
             assert recomputed == capture['headers']['Authorization'], capture['action']
         else:
             signed_params = dict(query)
@@ -108,7 +108,7 @@ def test_v1_builder_reproduces_v1_wire_captures(vectors):
                                      'SignatureVersion', 'AccessKeyId', 'Signature'))
         business.update(dict(parse_qsl(capture['body'] or '')))
         query, headers, body = _signing.build_signed_request(creds, inputs['host'], capture['action'], business, 'v1',
-                                                         timestamp=inputs['timestamp'], nonce=inputs['nonce'])
+                                                             timestamp=inputs['timestamp'], nonce=inputs['nonce'])
         assert query['Signature'] == capture['query']['Signature'], capture['action']
         assert body == (capture['body'] or '')
         assert 'Authorization' not in headers
@@ -130,3 +130,35 @@ def test_each_request_gets_a_fresh_nonce_and_timestamp_by_default():
     second = _signing.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't'})[1]
     assert first['x-acs-signature-nonce'] != second['x-acs-signature-nonce']
     assert first['x-acs-date'].endswith('Z') and len(first['x-acs-date']) == 20
+
+
+def test_encode_params_rules():
+    flat = _signing.encode_params({
+        'InstanceIds': ['i-abc', 'i-def'],
+        'Tag': [{'Key': 'env', 'Value': 'prod'}, {'Key': 'team', 'Value': 'db'}],
+        'Filters': [{'Key': 'InstanceId', 'Values': ['i-1', 'i-2']}],
+        'UseHttps': True,
+        'AlertOnPartialComplete': False,
+        'MaxMemory': 1024,
+        'ProxyHost': None,
+        'ClientType': 'ECS_CLIENT',
+    })
+    assert flat == {
+        'InstanceIds': '["i-abc","i-def"]',
+        'Tag.1.Key': 'env', 'Tag.1.Value': 'prod', 'Tag.2.Key': 'team', 'Tag.2.Value': 'db',
+        'Filters.1.Key': 'InstanceId', 'Filters.1.Values.1': 'i-1', 'Filters.1.Values.2': 'i-2',
+        'UseHttps': 'true', 'AlertOnPartialComplete': 'false', 'MaxMemory': '1024', 'ClientType': 'ECS_CLIENT',
+    }
+
+
+def test_json_arrays_keep_unicode_and_are_compact():
+    assert _signing.encode_params({'ClientIds': ['c-1', u'c-é']}) == {'ClientIds': u'["c-1","c-é"]'}
+
+
+def test_describe_backup_clients_places_ids_and_tags_in_the_body():
+    query, body = _signing.split_body_params('DescribeBackupClients', _signing.encode_params({
+        'ClientType': 'ECS_CLIENT', 'PageSize': 99, 'InstanceIds': ['i-1'], 'Tag': [{'Key': 'k', 'Value': 'v'}]}))
+    assert query == {'ClientType': 'ECS_CLIENT', 'PageSize': '99'}
+    assert body == {'InstanceIds': '["i-1"]', 'Tag.1.Key': 'k', 'Tag.1.Value': 'v'}
+    query, body = _signing.split_body_params('InstallBackupClients', {'InstanceIds': '["i-1"]'})
+    assert body == {} and query == {'InstanceIds': '["i-1"]'}

@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Endpoint resolution and validation of explicit endpoints.
+
+from __future__ import absolute_import, division, print_function
+
+
+import pytest
+
+from ansible_collections.alicloud.hbr.plugins.module_utils import _endpoints, _errors
+
+
+@pytest.mark.parametrize('region,endpoint_type,expected', [
+    ('cn-hangzhou', 'public', 'https://hbr.cn-hangzhou.aliyuncs.com'),
+    ('cn-hangzhou', 'vpc', 'https://hbr-vpc.cn-hangzhou.aliyuncs.com'),
+    ('ap-southeast-1', 'public', 'https://hbr.ap-southeast-1.aliyuncs.com'),
+    ('cn-wulanchabu', 'public', 'https://hbr.aliyuncs.com'),
+    ('cn-wulanchabu', 'vpc', 'https://hbr.aliyuncs.com'),
+])
+def test_endpoint_from_region(region, endpoint_type, expected):
+    assert _endpoints.resolve_endpoint(region, None, endpoint_type) == expected
+
+
+@pytest.mark.parametrize('endpoint,expected', [
+    ('http://127.0.0.1:8080', 'http://127.0.0.1:8080'),
+    ('https://hbr.example.test/', 'https://hbr.example.test'),
+    ('hbr.cn-hangzhou.aliyuncs.com', 'https://hbr.cn-hangzhou.aliyuncs.com'),
+    ('http://[::1]:9000', 'http://[::1]:9000'),
+])
+def test_explicit_endpoint_wins_over_region(endpoint, expected):
+    assert _endpoints.resolve_endpoint('xx-nowhere-9', endpoint) == expected
+
+
+@pytest.mark.parametrize('endpoint', [
+    'ftp://hbr.example.test', 'https://', 'https://host/path', 'https://host?x=1', 'http://host:99999',
+    'http://user:pw@host', 'https://bad_host!', 'http://host:port',
+])
+def test_malformed_endpoint_names_the_option(endpoint):
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _endpoints.resolve_endpoint('cn-hangzhou', endpoint)
+    assert info.value.option == 'hbr_endpoint'
+    assert 'hbr_endpoint' in info.value.message and 'scheme://host[:port]' in info.value.message
+
+
+def test_unknown_region_without_endpoint_fails_naming_the_option():
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _endpoints.resolve_endpoint('xx-nowhere-9', None)
+    assert info.value.option == 'alicloud_region'
+    assert 'xx-nowhere-9' in info.value.message and 'hbr_endpoint' in info.value.message
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _endpoints.resolve_endpoint(None, None)
+    assert info.value.option == 'alicloud_region'
