@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from ansible_collections.alicloud.hbr.plugins.doc_fragments.hbr import ModuleDocFragment
-from ansible_collections.alicloud.hbr.plugins.module_utils._module import hbr_argument_spec
+from ansible_collections.alicloud.hbr.plugins.module_utils._connection import hbr_argument_spec
 from ansible_collections.alicloud.hbr.plugins.modules import hbr_client, hbr_client_info, hbr_client_resources
 
 MODULES = [hbr_client, hbr_client_info, hbr_client_resources]
