@@ -90,10 +90,12 @@ seealso:
 '''
 
 EXAMPLES = r'''
+---
 # fleet.hbr_clients.yml: every ECS client of the region, credentials from ALICLOUD_ACCESS_KEY / ALICLOUD_SECRET_KEY.
 plugin: alicloud.hbr.hbr_clients
 alicloud_region: cn-hangzhou
 
+---
 # prod.hbr_clients.yml: the clients tagged env=prod, named by instance name, connected to by private IP
 # (ansible_host), cached for an hour, with extra groups per zone and for the clients nobody backs up.
 plugin: alicloud.hbr.hbr_clients
@@ -113,6 +115,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/alicloud-hbr-inventory
 cache_timeout: 3600
 
+---
 # broken.hbr_clients.yml: only the clients that need a person, for a ticketing job.
 plugin: alicloud.hbr.hbr_clients
 alicloud_region: cn-hangzhou
