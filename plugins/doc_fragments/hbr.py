@@ -168,3 +168,67 @@ options:
     description: RAM role created in the source account, with O(cross_account_type=CROSS_ACCOUNT).
     type: str
 '''
+
+    # The environment variables of the connection options, for plugins that read their options through Ansible's
+    # configuration system rather than an argument spec (the alicloud.hbr.hbr_clients inventory). List it AFTER
+    # alicloud.hbr.hbr: Ansible merges fragments option by option, so descriptions, types, aliases and defaults
+    # stay documented once, there. Ansible takes the LAST variable of an env list that is set, whereas the modules'
+    # env_fallback takes the FIRST: each list is therefore written in reverse order of hbr_argument_spec() so that
+    # both pick the same variable (a unit test checks that they agree).
+    INVENTORY = r'''
+options:
+  alicloud_access_key:
+    env:
+      - name: ALIBABA_CLOUD_ACCESS_KEY_ID
+      - name: ALICLOUD_ACCESS_KEY_ID
+      - name: ALICLOUD_ACCESS_KEY
+  alicloud_secret_key:
+    env:
+      - name: ALIBABA_CLOUD_ACCESS_KEY_SECRET
+      - name: ALICLOUD_SECRET_ACCESS_KEY
+      - name: ALICLOUD_SECRET_KEY
+  alicloud_security_token:
+    env:
+      - name: ALIBABA_CLOUD_SECURITY_TOKEN
+      - name: ALICLOUD_SECURITY_TOKEN
+  alicloud_region:
+    env:
+      - name: ALIBABA_CLOUD_REGION_ID
+      - name: ALICLOUD_REGION_ID
+      - name: ALICLOUD_REGION
+  hbr_endpoint:
+    env:
+      - name: ALICLOUD_HBR_ENDPOINT
+  ca_bundle:
+    env:
+      - name: ALIBABA_CLOUD_CA_BUNDLE
+      - name: ALICLOUD_CA_BUNDLE
+  profile:
+    env:
+      - name: ALIBABA_CLOUD_PROFILE
+      - name: ALICLOUD_PROFILE
+  shared_credentials_file:
+    env:
+      - name: ALICLOUD_SHARED_CREDENTIALS_FILE
+  ecs_role_name:
+    env:
+      - name: ALIBABA_CLOUD_ECS_METADATA
+      - name: ALICLOUD_ECS_ROLE_NAME
+  ecs_metadata_endpoint:
+    env:
+      - name: ALICLOUD_ECS_METADATA_ENDPOINT
+  alicloud_assume_role_arn:
+    env:
+      - name: ALIBABA_CLOUD_ROLE_ARN
+      - name: ALICLOUD_ASSUME_ROLE_ARN
+  alicloud_assume_role_session_name:
+    env:
+      - name: ALIBABA_CLOUD_ROLE_SESSION_NAME
+      - name: ALICLOUD_ASSUME_ROLE_SESSION_NAME
+  alicloud_assume_role_session_expiration:
+    env:
+      - name: ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION
+  sts_endpoint:
+    env:
+      - name: ALICLOUD_STS_ENDPOINT
+'''
