@@ -133,11 +133,12 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 # The collection's transport, credential chain and client model. Every import from the collection's
 # PRIVATE module_utils is in this one block, so that a re-organisation of module_utils only has to
 # re-point these lines.
-from ..module_utils._api import HAS_REQUESTS, HbrApiError, HbrConfigError, new_session
-from ..module_utils._clients import (STATUS_TABLE, describe_backup_clients, is_outdated, normalize_client,
-                                     validate_instance_ids, validate_tags)
-from ..module_utils._credentials import CredentialError
-from ..module_utils._module import build_api, hbr_argument_spec
+from ..module_utils._connection import build_client, hbr_argument_spec
+from ..module_utils._errors import HbrApiError, HbrConfigError
+from ..module_utils._model import STATUS_TABLE, is_outdated, normalize_client
+from ..module_utils._reads import describe_backup_clients
+from ..module_utils._rpc import HAS_REQUESTS
+from ..module_utils._validation import validate_instance_ids, validate_tags
 
 # Statuses in which an agent is on the instance, so that its version means something: only those can be
 # outdated (a NOT_INSTALLED or STOPPED client has an empty or stale version, and "upgrading" it would install).
@@ -237,7 +238,7 @@ def read_host_vars(api, client_type, instance_ids=None, tags=None, statuses=None
     extra = {}
     if tags:
         extra['Tag'] = [{'Key': key, 'Value': value} for key, value in sorted(tags.items())]
-    raws = describe_backup_clients(api, client_type, instance_ids or None, None, extra)
+    raws = describe_backup_clients(api, client_type=client_type, instance_ids=instance_ids or None, params=extra)
     records = newest_per_instance([normalize_client(raw) for raw in raws])
     if statuses:
         records = [record for record in records if record.get('status') in statuses]
@@ -293,7 +294,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleError(missing_required_lib('requests'))
         try:
             api = self._build_api(self.connection_params())
-        except (HbrConfigError, CredentialError) as exc:
+        except HbrConfigError as exc:
             raise AnsibleParserError(config_message(exc))
         try:
             return read_host_vars(api, self.get_option('client_type'), instance_ids=self.get_option('instance_ids'),
@@ -305,7 +306,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _build_api(self, params):
         """The signed transport, built by the collection's own code (a seam for the unit tests)."""
-        return build_api(params, new_session)
+        return build_client(params)
 
     def connection_params(self):
         """The plain params dict the collection's helpers take, from this source's options (after

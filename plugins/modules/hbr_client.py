@@ -107,10 +107,10 @@ options:
     choices: [on_create, always]
     default: on_create
   max_cpu_core:
-    description: CPU cores one backup job may use; V(0) means no limit.
+    description: CPU cores one backup job may use (0 to 1024); V(0) means no limit.
     type: int
   max_worker:
-    description: Concurrent backup jobs; V(0) means no limit.
+    description: Concurrent backup jobs (0 to 1024); V(0) means no limit.
     type: int
   max_memory:
     description: Memory the client may use, in bytes; V(0) means no limit. Needs client 2.13.0 or later.

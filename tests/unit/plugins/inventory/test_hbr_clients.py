@@ -20,8 +20,8 @@ from ansible.utils.plugin_docs import add_fragments
 
 from ansible_collections.alicloud.hbr.plugins.doc_fragments.hbr import ModuleDocFragment
 from ansible_collections.alicloud.hbr.plugins.inventory import hbr_clients
-from ansible_collections.alicloud.hbr.plugins.module_utils._api import HbrApiError
-from ansible_collections.alicloud.hbr.plugins.module_utils._module import build_api, hbr_argument_spec
+from ansible_collections.alicloud.hbr.plugins.module_utils._errors import HbrApiError
+from ansible_collections.alicloud.hbr.plugins.module_utils._connection import build_client, hbr_argument_spec
 
 pytest.importorskip('hbr_emulator')
 
@@ -71,7 +71,7 @@ class RecordingPlugin(hbr_clients.InventoryModule):
     built = None
 
     def _build_api(self, params):
-        RecordingPlugin.built = build_api(params, _Session)  # local checks and credentials, as in production
+        RecordingPlugin.built = build_client(params, _Session)  # local checks and credentials, as in production
         self.env.api.session = _Session()
         return self.env.api
 

@@ -19,6 +19,15 @@ def run_module(module, args, env, monkeypatch, capsys, check_mode=False, diff=Fa
     """The module's result dict (``failed`` set when it failed)."""
     monkeypatch.setattr(HbrModule, 'client', lambda self: env.api)
     monkeypatch.setattr(HbrModule, 'ecs_client', lambda self: env.ecs)
+    if hasattr(module, 'context'):
+        build_context = module.context
+
+        def fake_time_context(*args):
+            # The emulated service runs on a fake clock: the engine waits on the same one.
+            ctx = build_context(*args)
+            ctx.clock, ctx.sleep = env.clock.time, env.clock.sleep
+            return ctx
+        monkeypatch.setattr(module, 'context', fake_time_context)
     arguments = dict(CONNECTION, **args)
     arguments.update({'_ansible_check_mode': check_mode, '_ansible_diff': diff})
     capsys.readouterr()

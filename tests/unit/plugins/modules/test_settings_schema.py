@@ -12,7 +12,7 @@ import yaml
 from ansible_collections.alicloud.hbr.plugins.module_utils import _model
 from ansible_collections.alicloud.hbr.plugins.modules import hbr_client
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 ROLE = os.path.join(ROOT, 'roles', 'backup_client')
 
 
@@ -37,6 +37,7 @@ def test_documentation_of_every_setting_matches_the_schema():
 
 
 def _role_text():
+    assert os.path.isdir(os.path.join(ROLE, 'tasks')), ROLE
     texts = []
     for folder in ('tasks', 'defaults', 'vars'):
         path = os.path.join(ROLE, folder)
@@ -50,4 +51,5 @@ def test_the_role_passes_every_setting_through():
     passed = set(re.findall(r'backup_client_settings\.(\w+)', _role_text()))
     passed |= set(re.findall(r'backup_client_settings\[.(\w+).\]', _role_text()))
     assert passed >= set(_model.SETTING_OPTIONS), 'the role drops %s' % sorted(set(_model.SETTING_OPTIONS) - passed)
-    assert passed - set(_model.SETTING_OPTIONS) <= {'update_proxy_password'}, 'the role passes unknown settings'
+    unknown = passed - set(hbr_client.argument_spec())
+    assert not unknown, 'the role passes options hbr_client does not have: %s' % sorted(unknown)
