@@ -157,25 +157,19 @@ def host_vars(record):
     """One normalized client record -> its host variables. The proxy password is dropped outright:
     even masked it would tell who has one, and inventories end up in logs and AWX's database."""
     settings = dict((k, v) for k, v in (record.get('settings') or {}).items() if k != 'proxy_password')
-    variables = {
-        'instance_id': record.get('instance_id') or '',
-        'hbr_client_id': record.get('client_id') or '',
-        'hbr_client_type': record.get('client_type') or '',
-        'hbr_status': record.get('status') or '',
-        'hbr_backup_status': record.get('backup_status') or '',
-        'hbr_client_version': record.get('client_version') or '',
-        'hbr_max_client_version': record.get('max_client_version') or '',
+    # host variable -> record key; text values default to '' so that groups and filters see strings
+    text_vars = (('instance_id', 'instance_id'), ('hbr_client_id', 'client_id'), ('hbr_client_type', 'client_type'),
+                 ('hbr_status', 'status'), ('hbr_backup_status', 'backup_status'),
+                 ('hbr_client_version', 'client_version'), ('hbr_max_client_version', 'max_client_version'),
+                 ('hbr_zone_id', 'zone_id'), ('hbr_instance_name', 'instance_name'), ('hbr_hostname', 'hostname'),
+                 ('hbr_private_ip', 'private_ipv4'), ('hbr_os_type', 'os_type'), ('hbr_arch_type', 'arch_type'))
+    variables = dict((name, record.get(key) or '') for name, key in text_vars)
+    variables.update({
         'hbr_outdated': outdated(record),
-        'hbr_zone_id': record.get('zone_id') or '',
-        'hbr_instance_name': record.get('instance_name') or '',
-        'hbr_hostname': record.get('hostname') or '',
-        'hbr_private_ip': record.get('private_ipv4') or '',
-        'hbr_os_type': record.get('os_type') or '',
-        'hbr_arch_type': record.get('arch_type') or '',
         'hbr_last_heartbeat_time': record.get('last_heart_beat_time'),
         'hbr_tags': dict(record.get('tags') or {}),
         'hbr_settings': settings,
-    }
+    })
     if variables['hbr_private_ip']:
         variables['ansible_host'] = variables['hbr_private_ip']
     return variables

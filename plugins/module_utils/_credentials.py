@@ -76,9 +76,9 @@ def resolve_credentials(params, session, environ=None, home=None, clock=None):
             option='alicloud_access_key')
     role_arn = params.get('alicloud_assume_role_arn')
     if role_arn:
-        credentials = assume_role(credentials, role_arn, params.get('alicloud_assume_role_session_name'),
-                                  params.get('alicloud_assume_role_session_expiration'), session,
-                                  params.get('sts_endpoint'), clock=clock)
+        credentials = assume_role(credentials, role_arn, session_name=params.get('alicloud_assume_role_session_name'),
+                                  duration=params.get('alicloud_assume_role_session_expiration'), session=session,
+                                  sts_endpoint=params.get('sts_endpoint'), clock=clock)
     return credentials
 
 
@@ -159,9 +159,10 @@ def credentials_from_profile(profile, path, params, session, environ, clock=None
     if mode == 'RamRoleArn':
         if not profile.get('ram_role_arn'):
             raise CredentialError('%s (RamRoleArn) has no ram_role_arn' % label, option='profile')
-        credentials = assume_role(credentials, profile['ram_role_arn'], profile.get('ram_session_name'),
-                                  profile.get('expired_seconds'), session, params.get('sts_endpoint'),
-                                  sts_region=profile.get('sts_region'), clock=clock)
+        credentials = assume_role(credentials, profile['ram_role_arn'], session_name=profile.get('ram_session_name'),
+                                  duration=profile.get('expired_seconds'), session=session,
+                                  sts_endpoint=params.get('sts_endpoint'), sts_region=profile.get('sts_region'),
+                                  clock=clock)
     return credentials
 
 
@@ -220,7 +221,7 @@ def _metadata_token(base, session, environ):
     return None
 
 
-def assume_role(source, role_arn, session_name, duration, session, sts_endpoint=None, sts_region=None,
+def assume_role(source, role_arn, *, session_name, duration, session, sts_endpoint=None, sts_region=None,
                 clock=None):
     """STS AssumeRole (V1-signed GET) with the source credentials; returns the role's STS credentials."""
     duration = int(duration or 3600)

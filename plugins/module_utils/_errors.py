@@ -44,7 +44,7 @@ class HbrApiError(HbrError):
     answer came back (dropped connection, read timeout, internal error on a write).
     """
 
-    def __init__(self, message, code=None, request_id=None, http_status=None, action=None,
+    def __init__(self, message, *, code=None, request_id=None, http_status=None, action=None,
                  retry_after=None, ambiguous=False, recommend=None):
         super(HbrApiError, self).__init__(message)
         self.code = code

@@ -31,35 +31,25 @@ MASKED = '******'
 # for that instance without acting (a retry would repeat the same failure every run); with
 # retry_failed the action under `retry` is taken instead. This one table drives the engine and is
 # rendered in the hbr_client documentation (a unit test checks that the two agree).
-STATUS_TABLE = {
-    'REGISTERED': dict(meaning='registered with HBR but never activated',
-                       present='install', absent='uninstall', latest='install'),
-    'ACTIVATED': dict(meaning='installed, activated and sending heartbeats',
-                      present='none', absent='uninstall', latest='upgrade'),
-    'DEACTIVATED': dict(meaning='activation expired; the client no longer backs up',
-                        present='install', absent='uninstall', latest='install'),
-    'INSTALLING': dict(meaning='an install task is running',
-                       present='wait', absent='wait', latest='wait'),
-    'INSTALL_FAILED': dict(meaning='the last install failed',
-                           present='report', absent='uninstall', latest='report',
-                           retry=dict(present='install', latest='install')),
-    'NOT_INSTALLED': dict(meaning='no client on the instance',
-                          present='install', absent='none', latest='install'),
-    'UPGRADING': dict(meaning='an upgrade task is running',
-                      present='wait', absent='wait', latest='wait'),
-    'UPGRADE_FAILED': dict(meaning='the last upgrade failed',
-                           present='report', absent='uninstall', latest='report',
-                           retry=dict(present='install', latest='upgrade')),
-    'UNINSTALLING': dict(meaning='an uninstall task is running',
-                         present='wait', absent='wait', latest='wait'),
-    'UNINSTALL_FAILED': dict(meaning='the last uninstall failed; the client may be half removed',
-                             present='report', absent='report', latest='report',
-                             retry=dict(present='install', absent='uninstall', latest='install')),
-    'STOPPED': dict(meaning='uninstalled (what the service shows after an uninstall)',
-                    present='install', absent='none', latest='install'),
-    'UNKNOWN': dict(meaning='disconnected: no heartbeat (agent down, instance stopped or network cut)',
-                    present='install', absent='uninstall', latest='install'),
-}
+_Row = collections.namedtuple('_Row', ['meaning', 'present', 'absent', 'latest', 'retry'])
+STATUS_TABLE = dict((status, dict((k, v) for k, v in _Row(*row)._asdict().items() if v is not None)) for status, row in (
+    ('REGISTERED', ('registered with HBR but never activated', 'install', 'uninstall', 'install', None)),
+    ('ACTIVATED', ('installed, activated and sending heartbeats', 'none', 'uninstall', 'upgrade', None)),
+    ('DEACTIVATED', ('activation expired; the client no longer backs up', 'install', 'uninstall', 'install', None)),
+    ('INSTALLING', ('an install task is running', 'wait', 'wait', 'wait', None)),
+    ('INSTALL_FAILED', ('the last install failed', 'report', 'uninstall', 'report',
+                        dict(present='install', latest='install'))),
+    ('NOT_INSTALLED', ('no client on the instance', 'install', 'none', 'install', None)),
+    ('UPGRADING', ('an upgrade task is running', 'wait', 'wait', 'wait', None)),
+    ('UPGRADE_FAILED', ('the last upgrade failed', 'report', 'uninstall', 'report',
+                        dict(present='install', latest='upgrade'))),
+    ('UNINSTALLING', ('an uninstall task is running', 'wait', 'wait', 'wait', None)),
+    ('UNINSTALL_FAILED', ('the last uninstall failed; the client may be half removed', 'report', 'report', 'report',
+                          dict(present='install', absent='uninstall', latest='install'))),
+    ('STOPPED', ('uninstalled (what the service shows after an uninstall)', 'install', 'none', 'install', None)),
+    ('UNKNOWN', ('disconnected: no heartbeat (agent down, instance stopped or network cut)', 'install', 'uninstall',
+                 'install', None)),
+))
 NO_CLIENT = dict(meaning='the instance has no client record', present='install', absent='none', latest='install')
 
 

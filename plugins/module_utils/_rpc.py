@@ -185,7 +185,7 @@ class RpcClient:
 
     def _send_once(self, action, params):
         query, headers, body = build_signed_request(
-            self.credentials, self.host, action, params, self.signature_version,
+            self.credentials, self.host, action, params, signature_version=self.signature_version,
             timestamp=utc_timestamp(self.clock()), nonce=self.nonce(), user_agent=self.user_agent,
             api_version=self.api_version)
         url = '%s/?%s' % (self.endpoint, urlencode(sorted(query.items()), quote_via=quote, safe='~'))

@@ -107,7 +107,7 @@ def v3_string_to_sign(canonical_request):
     return 'ACS3-HMAC-SHA256\n' + hashlib.sha256(canonical_request.encode('utf-8')).hexdigest()
 
 
-def v3_authorization(access_key_id, secret, method, path, query, headers, signed_headers, payload_hash):
+def v3_authorization(access_key_id, secret, *, method, path, query, headers, signed_headers, payload_hash):
     string_to_sign = v3_string_to_sign(
         v3_canonical_request(method, path, query, headers, signed_headers, payload_hash))
     signature = hmac.new(secret.encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
@@ -172,7 +172,7 @@ def form_encode(body):
     return urlencode(sorted(body.items()))
 
 
-def build_signed_request(credentials, host, action, params, signature_version='v3', timestamp=None,
+def build_signed_request(credentials, host, action, params, *, signature_version='v3', timestamp=None,
                          nonce=None, user_agent=None, api_version=API_VERSION):
     """Return ``(query, headers, body)`` for one signed POST to ``/``.
 
@@ -203,6 +203,6 @@ def build_signed_request(credentials, host, action, params, signature_version='v
         headers['x-acs-security-token'] = credentials.security_token
     signed_headers = v3_signed_header_names(headers)
     headers['Authorization'] = v3_authorization(
-        credentials.access_key_id, credentials.access_key_secret, 'POST', '/', query, headers,
-        signed_headers, payload_hash)
+        credentials.access_key_id, credentials.access_key_secret, method='POST', path='/', query=query,
+        headers=headers, signed_headers=signed_headers, payload_hash=payload_hash)
     return query, headers, body_text

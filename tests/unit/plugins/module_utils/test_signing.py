@@ -46,8 +46,9 @@ def test_every_v3_vector(vectors, index):
                                               names, payload_hash)
     assert canonical == vector['canonical_request']
     assert _signing.v3_string_to_sign(canonical) == vector['string_to_sign']
-    assert _signing.v3_authorization(vector['access_key_id'], vector['secret'], vector['method'], vector['path'],
-                                     vector['query'], vector['headers'], names, payload_hash) == vector['authorization']
+    assert _signing.v3_authorization(
+        vector['access_key_id'], vector['secret'], method=vector['method'], path=vector['path'], query=vector['query'],
+        headers=vector['headers'], signed_headers=names, payload_hash=payload_hash) == vector['authorization']
 
 
 @pytest.mark.parametrize('index', range(5))
@@ -59,7 +60,7 @@ def test_request_builder_reproduces_v3_vectors(vectors, index):
     params.update(dict(parse_qsl(vector['body'] or '')))
     creds = Creds(vector['access_key_id'], vector['secret'], headers.get('x-acs-security-token'))
     query, built_headers, body = _signing.build_signed_request(
-        creds, headers['host'], headers['x-acs-action'], params, 'v3',
+        creds, headers['host'], headers['x-acs-action'], params, signature_version='v3',
         timestamp=headers['x-acs-date'], nonce=headers['x-acs-signature-nonce'], user_agent='anything')
     assert query == vector['query']
     assert body == (vector['body'] or '')
@@ -88,8 +89,9 @@ def test_every_sdk_wire_capture_authorization_recomputed(vectors):
             assert scheme == 'ACS3-HMAC-SHA256' and credential == 'testid'
             payload_hash = hashlib.sha256(body.encode('utf-8')).hexdigest()
             assert headers['x-acs-content-sha256'] == payload_hash
-            recomputed = _signing.v3_authorization(credential, secret, capture['method'], '/', query, headers, signed,
-                                                   payload_hash)
+            recomputed = _signing.v3_authorization(
+                credential, secret, method=capture['method'], path='/', query=query, headers=headers,
+                signed_headers=signed, payload_hash=payload_hash)
             assert recomputed == capture['headers']['Authorization'], capture['action']
         else:
             signed_params = dict(query)
@@ -107,7 +109,7 @@ def test_v1_builder_reproduces_v1_wire_captures(vectors):
                         if k not in ('Action', 'Format', 'Version', 'Timestamp', 'SignatureNonce', 'SignatureMethod',
                                      'SignatureVersion', 'AccessKeyId', 'Signature'))
         business.update(dict(parse_qsl(capture['body'] or '')))
-        query, headers, body = _signing.build_signed_request(creds, inputs['host'], capture['action'], business, 'v1',
+        query, headers, body = _signing.build_signed_request(creds, inputs['host'], capture['action'], business, signature_version='v1',
                                                              timestamp=inputs['timestamp'], nonce=inputs['nonce'])
         assert query['Signature'] == capture['query']['Signature'], capture['action']
         assert body == (capture['body'] or '')
@@ -116,9 +118,9 @@ def test_v1_builder_reproduces_v1_wire_captures(vectors):
 
 def test_sts_token_goes_into_v1_query_and_v3_headers():
     creds = Creds('id', 'secret', 'tok')
-    query = _signing.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't-1'}, 'v1')[0]
+    query = _signing.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't-1'}, signature_version='v1')[0]
     assert query['SecurityToken'] == 'tok'
-    query, headers = _signing.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't-1'}, 'v3')[:2]
+    query, headers = _signing.build_signed_request(creds, 'h', 'DescribeTask', {'TaskId': 't-1'}, signature_version='v3')[:2]
     assert 'SecurityToken' not in query
     assert headers['x-acs-security-token'] == 'tok' and headers['x-acs-accesskey-id'] == 'id'
     assert 'x-acs-security-token' in headers['Authorization']
