@@ -44,7 +44,7 @@ def test_ecs_writes_name_instances_with_the_cross_account_options():
                                     'cross_account_role_name': 'r'})
     clients.send(ctx, 'upgrade', ['i-1', 'i-2'], {})
     assert ctx.api.calls == [('UpgradeBackupClients', {'InstanceIds': ['i-1', 'i-2'], 'CrossAccountType': 'CROSS_ACCOUNT',
-                                                        'CrossAccountUserId': 7, 'CrossAccountRoleName': 'r'})]
+                                                       'CrossAccountUserId': 7, 'CrossAccountRoleName': 'r'})]
     assert clients.batch_limits == {'install': 20, 'uninstall': 20, 'upgrade': 100}
     assert clients.settings_params({'client_id': 'c-1'}) == {'ClientId': 'c-1'}
 

@@ -17,7 +17,7 @@ IDS = ['i-emu%017d' % n for n in range(1, 46)]
 
 def test_batches_of_twenty_and_rejections_named():
     env = Emulated({'instances': [{'instance_id': iid} for iid in IDS[:44]] + [{'instance_id': IDS[44],
-                                                                                  'status': 'Stopped'}]})
+                                                                                'status': 'Stopped'}]})
     outcome = _outcome.Outcome(env.clock.time)
     accepted = _writes.issue_writes(env.context(concurrency=1), _adapters.EcsClients(), 'install', IDS, outcome)
     assert [a for a in env.api.actions()] == ['InstallBackupClients'] * 3
