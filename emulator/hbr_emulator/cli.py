@@ -10,6 +10,9 @@ import sys
 
 from .server import Emulator, EmulatorServer, make_ssl_context
 
+# The contract: the first stdout line, followed by the URL (hbr_emulator.launcher waits for it).
+START_LINE = 'hbr-emulator listening on '
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
@@ -36,7 +39,7 @@ def main(argv=None):
             scenario = json.load(handle)
     context = make_ssl_context(args.tls_cert, args.tls_key) if args.tls_cert else None
     server = EmulatorServer(Emulator(scenario, args.state), args.host, args.port, context)
-    print('hbr-emulator listening on %s' % server.url, flush=True)
+    print(START_LINE + server.url, flush=True)
 
     def stop(signum, frame):
         raise KeyboardInterrupt

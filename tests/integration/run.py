@@ -7,11 +7,11 @@ tests/integration/integration_config.yml (ansible-test loads it as variables), r
 Run from the collection root (``make integration`` does). Extra arguments go to ansible-test.
 """
 
-import json
 import os
 import subprocess
 import sys
-import tempfile
+
+from hbr_emulator.launcher import EmulatorProcess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Short tasks so that every target runs in seconds; the fleet sizes are per target.
@@ -21,19 +21,6 @@ SCENARIO = {
     'client_version': '2.13.0',
     'max_client_version': '2.14.0',
 }
-
-
-def start_emulator(workdir):
-    scenario = os.path.join(workdir, 'scenario.json')
-    with open(scenario, 'w') as handle:
-        json.dump(SCENARIO, handle)
-    process = subprocess.Popen([sys.executable, '-m', 'hbr_emulator', '--host', '127.0.0.1', '--port', '0',
-                                '--scenario', scenario], stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline().strip()
-    if not line.startswith('hbr-emulator listening on '):
-        process.kill()
-        raise SystemExit('the emulator did not start: %r' % line)
-    return process, line.rsplit(' ', 1)[1]
 
 
 def write_config(url):
@@ -47,18 +34,15 @@ def write_config(url):
 
 
 def main(argv):
-    workdir = tempfile.mkdtemp(prefix='hbr-integration-')
-    process, url = start_emulator(workdir)
-    config = write_config(url)
-    print('integration: emulator at %s' % url, flush=True)
-    try:
-        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-test'), 'integration', '--local',
-                   '--python-interpreter', sys.executable, '--color', 'no'] + argv
-        return subprocess.call(command)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        os.unlink(config)
+    with EmulatorProcess(SCENARIO) as emulator:
+        config = write_config(emulator.url)
+        print('integration: emulator at %s' % emulator.url, flush=True)
+        try:
+            command = [os.path.join(os.path.dirname(sys.executable), 'ansible-test'), 'integration', '--local',
+                       '--python-interpreter', sys.executable, '--color', 'no'] + argv
+            return subprocess.call(command)
+        finally:
+            os.unlink(config)
 
 
 if __name__ == '__main__':
