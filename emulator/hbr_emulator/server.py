@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from .auth import V1_COMMON, AuthError, Authenticator
+from .scenario import check_instances
 from .service import ApiError, Service, encode_json
 
 DEFAULT_KEYS = {'emulator-ak': 'emulator-secret'}
@@ -130,9 +131,7 @@ class Emulator:
             self.faults.configure(self.service.scenario.get('faults') or {})
             return 200, {'reset': True}
         if route == ('POST', '/_emulator/instances'):
-            spec = json.loads(body or '{}')
-            if isinstance(spec, list):
-                spec = {'instances': spec}
+            spec = check_instances(json.loads(body or '{}'))
             return 200, {'added': self.service.add_instances(spec)}
         if route == ('GET', '/_emulator/state'):
             return 200, self.service.snapshot()

@@ -50,7 +50,8 @@ def test_a_start_that_fails_shows_the_command_and_stderr(tmp_path):
     with pytest.raises(EmulatorError) as failure:
         EmulatorProcess(missing, start_timeout=20)
     message = str(failure.value)
-    assert 'hbr-emulator did not start' in message and 'exited with code' in message
+    assert 'hbr-emulator did not start' in message and 'exited with code 2' in message
+    assert 'cannot read scenario file' in message, "the emulator's own error line is shown"
     assert missing in message
 
 
