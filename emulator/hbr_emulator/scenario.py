@@ -8,9 +8,7 @@ traceback, and ``POST /_emulator/instances`` answers 400 with the same message.
 import json
 import numbers
 
-from .service import DEFAULT_TASK_SECONDS, STATUSES
-
-TASK_KINDS = tuple(DEFAULT_TASK_SECONDS)
+from .model import STATUSES, TASK_KINDS
 
 ECS_STATUSES = ('Running', 'Stopped', 'Starting', 'Stopping', 'Pending')
 

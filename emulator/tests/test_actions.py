@@ -80,7 +80,7 @@ def test_expired_task(start_emulator):
     status, body = call(running, 'InstallBackupClients', InstanceIds=ids(I[:1]))
     service = running.server.emulator.service
     with service.transaction():
-        service.db.execute('UPDATE tasks SET created=created-900, due=due-900')
+        service.store.execute('UPDATE tasks SET created=created-900, due=due-900')
     task = wait_done(running, body['TaskId'])
     assert (task['Description'], task['Progress']) == ('expired', -1)
     assert json.loads(task['Result'])[0]['errorCode'] == 'TaskExpired'

@@ -1,0 +1,86 @@
+"""Rendering: client rows into API records, the JSON encoder for response bodies and the per-client
+render cache behind DescribeBackupClients pages."""
+
+import json
+
+from .model import heartbeat, row_heartbeat
+
+
+class RawJsonList(list):
+    """A list whose items are already JSON text; encode_json splices them in unchanged."""
+
+
+def encode_json(body):
+    """json.dumps for response bodies, splicing RawJsonList values in without re-encoding."""
+    raw = {key: value for key, value in body.items() if isinstance(value, RawJsonList)}
+    if not raw:
+        return json.dumps(body, separators=(',', ':'))
+    rest = json.dumps({k: v for k, v in body.items() if k not in raw}, separators=(',', ':'))
+    parts = ['%s:[%s]' % (json.dumps(key), ','.join(value)) for key, value in raw.items()]
+    return rest[:-1] + (',' if rest != '{}' else '') + ','.join(parts) + '}'
+
+
+def envelope(**fields):
+    """A successful HBR answer with ``fields``."""
+    body = {'Code': '200', 'Message': 'successful', 'Success': True}
+    body.update(fields)
+    return body
+
+
+def render_settings(client, password_mode='masked'):
+    settings = json.loads(client['settings'])
+    password = client['proxy_password'] or ''
+    settings['ProxyPassword'] = password if password_mode == 'clear' else ('******' if password else '')
+    return settings
+
+
+def render_client(client, max_client_version, password_mode='masked'):
+    """The DescribeBackupClients record of a CLIENT_COLUMNS row, every field but LastHeartBeatTime."""
+    tags = json.loads(client['tags']) if client['tags'] not in (None, '', '{}') else {}
+    return {
+        'ClientId': client['client_id'], 'ClientType': client['client_type'],
+        'ClientVersion': client['version'] or '', 'MaxClientVersion': max_client_version,
+        'InstanceId': client['instance_id'], 'InstanceName': client['i_name'] or '',
+        'Hostname': client['i_hostname'] or '', 'PrivateIpV4': client['i_private_ip'] or '',
+        'ZoneId': client['i_zone_id'] or '', 'OsType': client['i_os_type'] or 'linux',
+        'ArchType': client['i_arch'] or 'amd64', 'Appliance': False, 'Status': client['status'],
+        'BackupStatus': 'PROTECTED' if client['plans'] else 'UNPROTECTED', 'CreatedTime': int(client['created']),
+        'UpdatedTime': int(client['updated']), 'Settings': render_settings(client, password_mode),
+        'Tags': [{'Key': k, 'Value': v} for k, v in sorted(tags.items())],
+    }
+
+
+def client_record(client, now, max_client_version, password_mode='masked'):
+    """The full DescribeBackupClients record of a CLIENT_COLUMNS row."""
+    record = render_client(client, max_client_version, password_mode)
+    record['LastHeartBeatTime'] = int(row_heartbeat(client, now) or 0)
+    return record
+
+
+# What a page query selects per client: enough to find its cached text and add the heartbeat.
+HEAD_COLUMNS = 'c.client_id, c.seq, c.rev, c.status, c.activated_at, c.last_heartbeat'
+
+
+class PageCache:
+    """JSON text of each client, rendered again only when its row changed (its ``rev`` moved,
+    kept by a trigger, or it is a new row: ``seq``); only the heartbeat, which moves with the
+    clock, is added each time. The rendering options are part of the key too."""
+
+    def __init__(self):
+        self._records = {}
+
+    def page_json(self, store, heads, now, options):
+        """``heads`` are HEAD_COLUMNS rows; ``options`` is (max_client_version, password mode)."""
+        texts = []
+        for client_id, seq, rev, status, activated_at, last_heartbeat in heads:
+            cached = self._records.get(client_id)
+            if cached is None or cached[0] != (seq, rev, options):
+                row = store.select_clients('c.client_id = ?', [client_id])[0]
+                text = json.dumps(render_client(row, *options), separators=(',', ':')).replace('%', '%%')
+                cached = ((row['seq'], row['rev'], options), text[:-1] + ',"LastHeartBeatTime":%d}')
+                self._records[client_id] = cached
+            texts.append(cached[1] % int(heartbeat(status, activated_at, last_heartbeat, now) or 0))
+        return RawJsonList(texts)
+
+    def clear(self):
+        self._records.clear()
