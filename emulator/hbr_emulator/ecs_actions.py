@@ -2,14 +2,24 @@
 DescribeCloudAssistantStatus."""
 
 import json
+import time
 
-from .errors import invalid
+from .errors import ApiError, invalid
 from .fleet import cloud_assistant_up
 from .params import paging, parse_id_list, repeated
 
 
 def _region_matches(service, params):
-    return not params.get('RegionId') or params['RegionId'] == service.region
+    """ECS needs RegionId on every action (HTTP 400 MissingRegionId without it, as ECS answers);
+    another region's instances are not ours."""
+    if not params.get('RegionId'):
+        raise ApiError('MissingRegionId', 'RegionId is mandatory for this action.', status=400)
+    return params['RegionId'] == service.region
+
+
+def ecs_time(seconds):
+    """ECS's time format: UTC, minutes (2024-01-02T03:04Z)."""
+    return time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime(seconds))
 
 
 def _instances(service, ids):
@@ -22,7 +32,8 @@ def _instances(service, ids):
 def instance_record(service, row):
     return {'InstanceId': row['instance_id'], 'InstanceName': row['name'], 'HostName': row['hostname'],
             'Status': row['status'], 'ZoneId': row['zone_id'], 'RegionId': service.region,
-            'OSType': row['os_type'], 'VpcAttributes': {'PrivateIpAddress': {'IpAddress': [row['private_ip']]}}}
+            'OSType': row['os_type'], 'VpcAttributes': {'PrivateIpAddress': {'IpAddress': [row['private_ip']]}},
+            'StartTime': ecs_time(row['started']), 'CreationTime': ecs_time(row['started'])}
 
 
 def describe_instances(service, params):
@@ -35,10 +46,11 @@ def describe_instances(service, params):
 
 
 def describe_cloud_assistant_status(service, params):
+    matches = _region_matches(service, params)
     ids = repeated(params, 'InstanceId')
     if len(ids) > 50:
         raise invalid('InstanceId', 'At most 50 instance ids.')
-    rows = _instances(service, ids) if _region_matches(service, params) and ids else []
+    rows = _instances(service, ids) if matches and ids else []
     statuses = []
     for row in rows:
         up = cloud_assistant_up(service, row)

@@ -1,8 +1,10 @@
-"""SAP HANA clients (client type ECS_AGENT, in a vault): CreateClients and DescribeClients."""
+"""SAP HANA clients (client type ECS_AGENT, in a vault): CreateClients, DescribeClients, UpgradeClient,
+UninstallClient and DeleteClient (ClientId, with an optional VaultId that must match)."""
 
 import json
 
 from .errors import business_error, invalid, missing
+from .hbr_actions import check_quiet
 from .fleet import instance_error
 from .model import DEFAULT_SETTINGS, HANA_CLIENT_TYPE, LIMITS, client_id_for, row_heartbeat
 from .params import check_cross_account, given, paging, parse_bool
@@ -105,7 +107,64 @@ def describe_clients(service, params):
     return envelope(PageNumber=page, PageSize=size, TotalCount=len(wanted), Clients={'Client': clients})
 
 
+def _hana_client(service, params):
+    """The SAP HANA client ClientId names (in VaultId, when given), or ResourceNotFound."""
+    client_id = params.get('ClientId')
+    if not client_id:
+        raise missing('ClientId')
+    client = service.store.client(client_id)
+    if (client is None or client['client_type'] != HANA_CLIENT_TYPE
+            or (params.get('VaultId') and params['VaultId'] != client['vault_id'])):
+        raise business_error('ResourceNotFound', 'The specified resource is not found.')
+    return client
+
+
+# action -> (task kind, status while it runs, statuses it starts from, counter column)
+SINGLE_PHASES = {
+    'UpgradeClient': ('upgrade', 'UPGRADING', ('ACTIVATED', 'UPGRADE_FAILED'), 'upgrades'),
+    'UninstallClient': ('uninstall', 'UNINSTALLING', None, 'uninstalls'),
+}
+
+
+def _single_client_task(service, params, action):
+    """UpgradeClient / UninstallClient: one client, one task. An instance that cannot be acted on
+    (released, stopped, no Cloud Assistant) is refused with its per-instance code, as a business error."""
+    kind, transitional, allowed, counter = SINGLE_PHASES[action]
+    client = _hana_client(service, params)
+    _row, error = instance_error(service, client['instance_id'])
+    if error:
+        raise business_error(error, 'The instance %s of client %s cannot be operated: %s.'
+                             % (client['instance_id'], client['client_id'], error))
+    if allowed and client['status'] not in allowed:
+        raise business_error('ClientNotActivated', 'The client %s is %s; only an activated client can be upgraded.'
+                             % (client['client_id'], client['status']))
+    service.store.execute('UPDATE clients SET status=?, updated=?, %s=%s+1 WHERE client_id=?' % (counter, counter),
+                          (transitional, service.clock(), client['client_id']))
+    target = 'NOT_INSTALLED' if kind == 'uninstall' else 'ACTIVATED'
+    return envelope(TaskId=create_task(service, kind, '%sTask' % action, [
+        {'instanceId': client['instance_id'], 'clientId': client['client_id'], 'target': target}]))
+
+
+def upgrade_client(service, params):
+    return _single_client_task(service, params, 'UpgradeClient')
+
+
+def uninstall_client(service, params):
+    return _single_client_task(service, params, 'UninstallClient')
+
+
+def delete_client(service, params):
+    """Delete a SAP HANA client record (the heartbeat rule applies as for DeleteBackupClient)."""
+    client = _hana_client(service, params)
+    check_quiet(service, client)
+    service.store.execute('DELETE FROM clients WHERE client_id=?', (client['client_id'],))
+    return envelope()
+
+
 ACTIONS = {
     'CreateClients': create_clients,
     'DescribeClients': describe_clients,
+    'UpgradeClient': upgrade_client,
+    'UninstallClient': uninstall_client,
+    'DeleteClient': delete_client,
 }

@@ -3,12 +3,33 @@ DeleteBackupClient and DeleteBackupClientResource."""
 
 import json
 
-from .errors import business_error, invalid, missing
+from .errors import ApiError, business_error, invalid, missing
 from .fleet import instance_error
 from .model import DEFAULT_SETTINGS, LIMITS, NETWORK_TYPES, PROXY_SETTINGS, client_id_for, row_heartbeat
 from .params import check_cross_account, given, parse_bool, parse_id_list, parse_int, unique
-from .render import envelope
+from .render import envelope, shown_status
 from .tasks import create_task
+
+
+def lag_record(service, client_id, client, now):
+    """With ``record_lag_seconds``, the record keeps showing what it showed before the write (no
+    record at all for a new client) for that long after the write was accepted; the task exists at
+    once. ``client`` is the row before the write, or None."""
+    lag = service.behaviour['record_lag_seconds']
+    if lag:
+        previous = '' if client is None else shown_status(client['status'], client['shown_status'],
+                                                           client['shown_until'], now)
+        service.store.execute('UPDATE clients SET shown_status=?, shown_until=? WHERE client_id=?',
+                              (previous, now + lag, client_id))
+
+
+def single_instance_error(service, statuses):
+    """With ``single_instance_errors: call_level``, a request naming one instance that cannot be
+    acted on is answered HTTP 400 with the per-instance ErrorCode as Code."""
+    if (service.behaviour['single_instance_errors'] == 'call_level' and len(statuses) == 1
+            and statuses[0]['ErrorCode']):
+        raise ApiError(statuses[0]['ErrorCode'], 'The instance %s cannot be operated: %s.'
+                       % (statuses[0]['InstanceId'], statuses[0]['ErrorCode']), status=400)
 
 
 def _new_or_reinstalled_client(service, instance_id, now):
@@ -24,6 +45,7 @@ def _new_or_reinstalled_client(service, instance_id, now):
             (client_id, instance_id, 'ECS_CLIENT', 'INSTALLING', '', json.dumps(DEFAULT_SETTINGS), '', '{}', now, now))
     else:
         store.execute("UPDATE clients SET status='INSTALLING', updated=? WHERE client_id=?", (now, client_id))
+    lag_record(service, client_id, client, now)
     store.execute('UPDATE clients SET installs=installs+1 WHERE client_id=?', (client_id,))
     return client_id
 
@@ -39,6 +61,7 @@ def install_backup_clients(service, params):
         if not error:
             client_id = _new_or_reinstalled_client(service, row['instance_id'], now)
             items.append({'instanceId': row['instance_id'], 'clientId': client_id, 'target': 'ACTIVATED'})
+    single_instance_error(service, statuses)
     body = envelope(InstanceStatuses=statuses)
     if items:
         body['TaskId'] = create_task(service, 'install', 'InstallBackupClientsTask', items)
@@ -81,6 +104,7 @@ def _uninstall_or_upgrade_one(service, action, instance_id, now):
         return status, None
     if client is None:
         return status, {'instanceId': row['instance_id'], 'clientId': '', 'clientStatus': 'NOT_INSTALLED'}
+    lag_record(service, client['client_id'], client, now)
     service.store.execute('UPDATE clients SET status=?, updated=?, %s=%s+1 WHERE client_id=?' % (counter, counter),
                           (transitional, now, client['client_id']))
     return status, {'instanceId': instance_id, 'clientId': client['client_id'],
@@ -96,6 +120,7 @@ def _uninstall_or_upgrade(service, params, action):
         statuses.append(status)
         if item is not None:
             items.append(item)
+    single_instance_error(service, statuses)
     body = envelope(InstanceStatuses=statuses)
     if items:
         body['TaskId'] = create_task(service, PHASES[action][0], '%sTask' % action, items)
@@ -165,13 +190,26 @@ def update_client_settings(service, params):
     return envelope()
 
 
-def delete_backup_client(service, params):
-    client = required_client(service, params)
+def check_quiet(service, client):
+    """The heartbeat rule of DeleteBackupClient/DeleteClient (the docs: not within the last hour),
+    enforced with ``delete_quiet_seconds`` > 0. No public source gives the error code; the emulator
+    answers the HBR shape (HTTP 200, Success false) with ``BadRequest``, as for its other refusals."""
+    quiet = service.behaviour['delete_quiet_seconds']
     now = service.clock()
     heartbeat = row_heartbeat(client, now)
-    if heartbeat and now - heartbeat < 3600:
-        raise business_error('BadRequest', 'The client sent a heartbeat within the last hour and cannot be '
-                                           'deleted. Uninstall it first.')
+    if quiet and heartbeat and now - heartbeat < quiet:
+        raise business_error('BadRequest', 'The client %s sent a heartbeat %d seconds ago and cannot be deleted '
+                                           'until %d seconds after its last heartbeat. Uninstall it first.'
+                             % (client['client_id'], now - heartbeat, quiet))
+
+
+def delete_backup_client(service, params):
+    """Delete an ECS client record (with its plans, jobs and snapshots)."""
+    client = required_client(service, params)
+    if client['client_type'] == 'ECS_AGENT':
+        raise business_error('ResourceNotFound', 'The specified resource is not found (use DeleteClient for '
+                                                 'SAP HANA clients).')
+    check_quiet(service, client)
     service.store.execute('DELETE FROM clients WHERE client_id=?', (client['client_id'],))
     return envelope()
 

@@ -6,7 +6,7 @@ from .errors import invalid, missing
 from .hbr_actions import required_row
 from .model import CLIENT_TYPES
 from .params import check_cross_account, indexed, paging, parse_id_list
-from .render import HEAD_COLUMNS, envelope
+from .render import HEAD_COLUMNS, VISIBLE, envelope
 from .tasks import describe_task
 
 FILTER_COLUMNS = {'InstanceId': 'instance_id', 'ClientId': 'client_id', 'Status': 'status'}
@@ -18,14 +18,14 @@ def _has_tags(row, tags):
                for tag in tags)
 
 
-def _client_filter(params):
-    """(SQL condition, arguments, tag filters) of a DescribeBackupClients request."""
+def _client_filter(params, now):
+    """(SQL condition, arguments, tag filters) of a DescribeBackupClients request at time ``now``."""
     client_type = params.get('ClientType')
     if not client_type:
         raise missing('ClientType')
     if client_type not in CLIENT_TYPES:
         raise invalid('ClientType', 'Use one of %s.' % ', '.join(CLIENT_TYPES))
-    where, args = ['c.client_type = ?'], [client_type]
+    where, args = ['c.client_type = ?', VISIBLE], [client_type, now]
     for name, column in (('ClientIds', 'client_id'), ('InstanceIds', 'instance_id')):
         values = parse_id_list(name, params.get(name))
         if values:
@@ -63,13 +63,17 @@ HEAD_NAMES = tuple(name.strip()[2:] for name in HEAD_COLUMNS.split(','))
 
 
 def describe_backup_clients(service, params):
+    """One page of ECS clients. ``page_size_cap`` bounds the page (offsets use the capped size, the
+    answer echoes the PageSize asked for); ``short_page_rate`` drops clients from the end of a page."""
     check_cross_account(params)
-    condition, args, tags = _client_filter(params)
+    now = service.clock()
+    condition, args, tags = _client_filter(params, now)
     page, size = paging(params)
-    total, heads = _page_heads(service.store, condition, args, tags, ((page - 1) * size, size))
+    served = min(size, service.behaviour['page_size_cap'])
+    total, heads = _page_heads(service.store, condition, args, tags, ((page - 1) * served, served))
+    heads = heads[:service.behaviour.short_page_length(len(heads))]
     return envelope(PageNumber=page, PageSize=size, TotalCount=total,
-                    Clients=service.page_cache.page_json(service.store, heads, service.clock(),
-                                                         service.render_options()))
+                    Clients=service.page_cache.page_json(service.store, heads, now, service.render_options()))
 
 
 def describe_task_action(service, params):

@@ -34,7 +34,15 @@ def render_settings(client, password_mode='masked'):
     return settings
 
 
-def render_client(client, max_client_version, password_mode='masked'):
+def shown_status(status, shown, shown_until, now):
+    """The Status a record shows: the previous one while ``record_lag_seconds`` runs, '' (no record
+    yet) for a client a lagging install created, else the real one."""
+    if shown_until is not None and now < shown_until:
+        return shown
+    return status
+
+
+def render_client(client, max_client_version, password_mode='masked', status=None):
     """The DescribeBackupClients record of a CLIENT_COLUMNS row, every field but LastHeartBeatTime."""
     tags = json.loads(client['tags']) if client['tags'] not in (None, '', '{}') else {}
     return {
@@ -43,7 +51,7 @@ def render_client(client, max_client_version, password_mode='masked'):
         'InstanceId': client['instance_id'], 'InstanceName': client['i_name'] or '',
         'Hostname': client['i_hostname'] or '', 'PrivateIpV4': client['i_private_ip'] or '',
         'ZoneId': client['i_zone_id'] or '', 'OsType': client['i_os_type'] or 'linux',
-        'ArchType': client['i_arch'] or 'amd64', 'Appliance': False, 'Status': client['status'],
+        'ArchType': client['i_arch'] or 'amd64', 'Appliance': False, 'Status': status or client['status'],
         'BackupStatus': 'PROTECTED' if client['plans'] else 'UNPROTECTED', 'CreatedTime': int(client['created']),
         'UpdatedTime': int(client['updated']), 'Settings': render_settings(client, password_mode),
         'Tags': [{'Key': k, 'Value': v} for k, v in sorted(tags.items())],
@@ -58,7 +66,10 @@ def client_record(client, now, max_client_version, password_mode='masked'):
 
 
 # What a page query selects per client: enough to find its cached text and add the heartbeat.
-HEAD_COLUMNS = 'c.client_id, c.seq, c.rev, c.status, c.activated_at, c.last_heartbeat'
+HEAD_COLUMNS = ('c.client_id, c.seq, c.rev, c.status, c.activated_at, c.last_heartbeat, c.shown_status, '
+                'c.shown_until')
+# Clients a lagging install created are not listed until the lag ends (bound to the current time).
+VISIBLE = "(c.shown_until IS NULL OR c.shown_status != '' OR c.shown_until <= ?)"
 
 
 class PageCache:
@@ -72,12 +83,15 @@ class PageCache:
     def page_json(self, store, heads, now, options):
         """``heads`` are HEAD_COLUMNS rows; ``options`` is (max_client_version, password mode)."""
         texts = []
-        for client_id, seq, rev, status, activated_at, last_heartbeat in heads:
+        for client_id, seq, rev, status, activated_at, last_heartbeat, shown, shown_until in heads:
+            lagging = shown_until is not None and now < shown_until
+            key = (seq, rev, options, lagging)
             cached = self._records.get(client_id)
-            if cached is None or cached[0] != (seq, rev, options):
+            if cached is None or cached[0] != key:
                 row = store.select_clients('c.client_id = ?', [client_id])[0]
-                text = json.dumps(render_client(row, *options), separators=(',', ':')).replace('%', '%%')
-                cached = ((row['seq'], row['rev'], options), text[:-1] + ',"LastHeartBeatTime":%d}')
+                record = render_client(row, *options, status=shown if lagging else None)
+                text = json.dumps(record, separators=(',', ':')).replace('%', '%%')
+                cached = (key, text[:-1] + ',"LastHeartBeatTime":%d}')
                 self._records[client_id] = cached
             texts.append(cached[1] % int(heartbeat(status, activated_at, last_heartbeat, now) or 0))
         return RawJsonList(texts)

@@ -68,6 +68,7 @@ class Emulator:
         self.auth = Authenticator(scenario.get('access_keys') or DEFAULT_KEYS, scenario.get('sts_tokens'),
                                   clock=lambda: clock() + offset)
         self.faults = Faults(scenario.get('faults') or {})
+        self.service.behaviour.reseed(self.faults.config.get('seed'))
         self.host_id = 'hbr.%s.aliyuncs.com' % self.service.region
 
     def handle_api(self, method, headers, query, body_params, raw_body):
@@ -132,10 +133,21 @@ class Emulator:
             return 200, self.faults.config
         if route == ('PUT', '/_emulator/faults'):
             self.faults.configure(_json_object(body))
+            self.service.behaviour.reseed(self.faults.config.get('seed'))
             return 200, self.faults.config
+        if route == ('GET', '/_emulator/behaviour'):
+            return 200, self.service.behaviour.options
+        if route == ('PUT', '/_emulator/behaviour'):
+            return 200, self.service.behaviour.configure(_json_object(body))
+        if method == 'DELETE' and path.startswith('/_emulator/instances/'):
+            instance_id = path[len('/_emulator/instances/'):].rstrip('/')
+            if not self.service.release_instance(instance_id):
+                return 404, {'error': 'no instance %s' % instance_id}
+            return 200, {'released': instance_id}
         if route == ('POST', '/_emulator/reset'):
             self.service.reset()
             self.faults.configure(self.service.scenario.get('faults') or {})
+            self.service.behaviour.reseed(self.faults.config.get('seed'))
             return 200, {'reset': True}
         if route == ('POST', '/_emulator/instances'):
             spec = check_instances(json.loads(body or '{}'))

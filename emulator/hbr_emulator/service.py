@@ -11,8 +11,9 @@ import time
 
 from . import ecs_actions, hana_actions, hbr_actions, hbr_reads
 from .errors import ApiError, business_error, invalid, missing  # noqa: F401  (the server imports them from here)
+from .behaviour import Behaviour
 from .fleet import add_instances
-from .model import DEFAULT_TASK_SECONDS, ECS_API_VERSION, STATUSES  # noqa: F401
+from .model import DEFAULT_TASK_SECONDS, ECS_API_VERSION, STATUSES, row_heartbeat  # noqa: F401
 from .render import PageCache, client_record, encode_json  # noqa: F401
 from .storage import Store
 from .tasks import advance
@@ -29,9 +30,11 @@ class Service:
         self.store = Store(state_path, clock)
         self.page_cache = PageCache()
         self.scenario = dict(scenario or {})
+        self.behaviour = Behaviour(self.scenario.get('behaviour'), (self.scenario.get('faults') or {}).get('seed'))
         if self.store.fresh:
             self.load_scenario(self.scenario)
         self.scenario = json.loads(self.store.meta('scenario') or '{}')
+        self.behaviour.configure(self.scenario.get('behaviour') or {})
 
     @property
     def lock(self):
@@ -47,6 +50,8 @@ class Service:
             self.store.clear()
             self.page_cache.clear()
             self.scenario = dict(scenario or {})
+            self.behaviour.configure(self.scenario.get('behaviour') or {})
+            self.behaviour.reseed((self.scenario.get('faults') or {}).get('seed'))
             self.store.set_meta('scenario', json.dumps(self.scenario))
             self.store.set_meta('task_counter', '0')
             self.store.set_meta('instance_counter', '0')
@@ -58,6 +63,20 @@ class Service:
     def add_instances(self, spec):
         with self.transaction():
             return add_instances(self, spec)
+
+    def release_instance(self, instance_id):
+        """Release an ECS instance: it is gone, its client record stays and goes UNKNOWN (the agent
+        stops sending heartbeats), as on the service. Returns False for an unknown instance."""
+        with self.transaction():
+            advance(self)
+            if self.store.instance(instance_id) is None:
+                return False
+            now = self.clock()
+            self.store.execute('DELETE FROM instances WHERE instance_id=?', (instance_id,))
+            for client in self.store.execute('SELECT * FROM clients WHERE instance_id=?', (instance_id,)).fetchall():
+                self.store.execute("UPDATE clients SET status='UNKNOWN', activated_at=NULL, last_heartbeat=?, "
+                                   "updated=? WHERE client_id=?", (row_heartbeat(client, now), now, client['client_id']))
+            return True
 
     @property
     def region(self):
@@ -76,7 +95,7 @@ class Service:
 
     def render_options(self):
         """What client records depend on besides their row: (max_client_version, proxy password mode)."""
-        return self.max_client_version, 'masked'
+        return self.max_client_version, self.behaviour['proxy_password']
 
     # --- call log ------------------------------------------------------------------------------------------------
 
@@ -105,7 +124,9 @@ class Service:
     # --- admin views ---------------------------------------------------------------------------------------------
 
     def _snapshot_client(self, row, now):
-        record = client_record(row, now, *self.render_options())
+        record = client_record(row, now, self.max_client_version, 'masked')  # never a password here
+        if row['shown_until'] is not None and now < row['shown_until']:
+            record['ShownStatus'] = row['shown_status']  # what DescribeBackupClients shows meanwhile
         record.update({'Resources': {'plans': row['plans'], 'jobs': row['jobs'], 'snapshots': row['snapshots']},
                        'AppliedInstalls': row['installs'], 'AppliedUninstalls': row['uninstalls'],
                        'AppliedUpgrades': row['upgrades'], 'ResourceDeletes': row['resource_deletes'],

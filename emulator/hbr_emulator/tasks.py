@@ -7,7 +7,7 @@ emulator that reopens its state file finishes in-flight tasks as if it had never
 
 import json
 
-from .model import FAILURE_CODE, FAILURE_FLAG, TASK_TIMEOUT, TRANSITIONAL, row_heartbeat
+from .model import FAILURE_CODE, FAILURE_FLAG, TASK_TIMEOUT, TRANSITIONAL, heartbeat
 
 
 def create_task(service, kind, name, items):
@@ -62,26 +62,33 @@ def _finish_item(service, task, item, expired):
         # Superseded by a later task on the same client (or deleted): report what it is now.
         item['clientStatus'] = client['status'] if client else 'NOT_INSTALLED'
         return
-    fails = expired or (instance is not None and bool(instance[FAILURE_FLAG[kind]]))
+    if instance is None:
+        # The instance was released while the task ran: the agent is gone with it.
+        item.update(clientStatus='UNKNOWN', errorCode='InstanceNotExists')
+        return
+    fails = expired or bool(instance[FAILURE_FLAG[kind]])
     if fails:
         item['errorCode'] = 'TaskExpired' if expired else FAILURE_CODE[kind]
     now = task['due']
     status, item['clientStatus'], version = _outcome(service, kind, client, fails)
     activated_at = now if status == 'ACTIVATED' else None
     last_heartbeat = client['last_heartbeat']
-    if client['status'] == 'ACTIVATED' and status != 'ACTIVATED':
-        last_heartbeat = row_heartbeat(client, now)
+    if client['activated_at'] is not None and status != 'ACTIVATED':
+        # The agent heartbeated until the task ended (a client mid-task still runs its agent).
+        last_heartbeat = heartbeat('ACTIVATED', client['activated_at'], last_heartbeat, now)
     store.execute('UPDATE clients SET status=?, version=?, updated=?, activated_at=?, last_heartbeat=? '
                   'WHERE client_id=?', (status, version, now, activated_at, last_heartbeat, client['client_id']))
 
 
 def describe_task(service, task):
-    """The DescribeTask fields of a task row (Progress, Description, Result, times)."""
+    """The DescribeTask fields of a task row (Progress, Description, Result, times). Progress is -1
+    when every item failed, or with ``partial_task_progress: minus_one`` when any item failed."""
     items = json.loads(task['items'])
     now = service.clock()
     if task['done']:
         failed = [i for i in items if i.get('errorCode')]
-        progress = -1 if items and len(failed) == len(items) else 100
+        any_fails = service.behaviour['partial_task_progress'] == 'minus_one'
+        progress = -1 if failed and (any_fails or len(failed) == len(items)) else 100
     else:
         span = max(task['due'] - task['created'], 0.001)
         progress = min(99, int(100 * (now - task['created']) / span))
