@@ -8,6 +8,9 @@ import time
 from hbr_emulator.launcher import EmulatorProcess  # noqa: F401  (re-exported: the benchmarks import it from here)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The emulator's region: with it the modules' ECS calls carry RegionId, which ECS (and the
+# emulator) require. Every benchmark's ansible processes inherit it.
+REGION = os.environ.setdefault('ALICLOUD_REGION', 'cn-hangzhou')
 COLLECTIONS = os.path.join(ROOT, '.build', 'collections')
 
 

@@ -17,6 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # Short tasks so that every target runs in seconds; the fleet sizes are per target.
 SCENARIO = {
     'access_keys': {'integration-ak': 'integration-secret-3f9c'},
+    'region': 'cn-hangzhou',
     'task_seconds': {'install': 1, 'uninstall': 1, 'upgrade': 1, 'create': 1},
     'client_version': '2.13.0',
     'max_client_version': '2.14.0',
@@ -30,6 +31,9 @@ def write_config(url):
         handle.write('hbr_emulator_url: %s\n' % url)
         handle.write('hbr_access_key: %s\n' % list(SCENARIO['access_keys'])[0])
         handle.write('hbr_secret_key: %s\n' % list(SCENARIO['access_keys'].values())[0])
+        # ECS calls must carry RegionId: targets pass it as alicloud_region (ansible-test does not
+        # pass ALICLOUD_REGION from this environment to the modules).
+        handle.write('hbr_region: %s\n' % SCENARIO['region'])
     return path
 
 
