@@ -158,6 +158,7 @@ def delete_client(service, params):
     client = _hana_client(service, params)
     check_quiet(service, client)
     service.store.execute('DELETE FROM clients WHERE client_id=?', (client['client_id'],))
+    service.page_cache.forget(client['client_id'])
     return envelope()
 
 

@@ -17,10 +17,14 @@ def lag_record(service, client_id, client, now):
     once. ``client`` is the row before the write, or None."""
     lag = service.behaviour['record_lag_seconds']
     if lag:
-        previous = '' if client is None else shown_status(client['status'], client['shown_status'],
-                                                           client['shown_until'], now)
+        previous = ''
+        if client is not None:
+            previous = shown_status(client['status'], client['shown_status'], client['shown_until'], now)
         service.store.execute('UPDATE clients SET shown_status=?, shown_until=? WHERE client_id=?',
                               (previous, now + lag, client_id))
+        service.lag_until = max(service.lag_until, now + lag)
+        if not previous:
+            service.hidden_until = max(service.hidden_until, now + lag)
 
 
 def single_instance_error(service, statuses):
@@ -211,6 +215,7 @@ def delete_backup_client(service, params):
                                                  'SAP HANA clients).')
     check_quiet(service, client)
     service.store.execute('DELETE FROM clients WHERE client_id=?', (client['client_id'],))
+    service.page_cache.forget(client['client_id'])
     return envelope()
 
 

@@ -3,7 +3,7 @@ render cache behind DescribeBackupClients pages."""
 
 import json
 
-from .model import heartbeat, row_heartbeat
+from .model import HEARTBEAT_INTERVAL, row_heartbeat
 
 
 class RawJsonList(list):
@@ -66,35 +66,49 @@ def client_record(client, now, max_client_version, password_mode='masked'):
 
 
 # What a page query selects per client: enough to find its cached text and add the heartbeat.
-HEAD_COLUMNS = ('c.client_id, c.seq, c.rev, c.status, c.activated_at, c.last_heartbeat, c.shown_status, '
-                'c.shown_until')
+HEAD_COLUMNS = 'c.client_id, c.rev, c.status, c.activated_at, c.last_heartbeat, c.shown_status, c.shown_until'
+# The same when no record can be lagging (no write within record_lag_seconds): nothing to read.
+HEAD_COLUMNS_NO_LAG = 'c.client_id, c.rev, c.status, c.activated_at, c.last_heartbeat, NULL, NULL'
 # Clients a lagging install created are not listed until the lag ends (bound to the current time).
 VISIBLE = "(c.shown_until IS NULL OR c.shown_status != '' OR c.shown_until <= ?)"
 
 
 class PageCache:
-    """JSON text of each client, rendered again only when its row changed (its ``rev`` moved,
-    kept by a trigger, or it is a new row: ``seq``); only the heartbeat, which moves with the
-    clock, is added each time. The rendering options are part of the key too."""
+    """JSON text of each client, rendered again only when its row changed (its ``rev`` moved, kept
+    by a trigger) or its lag ended; only the heartbeat, which moves with the clock, is added each
+    time. A deleted client is forgotten (a new row may reuse its id); new rendering options empty
+    the cache."""
 
     def __init__(self):
         self._records = {}
+        self._options = None
 
     def page_json(self, store, heads, now, options):
-        """``heads`` are HEAD_COLUMNS rows; ``options`` is (max_client_version, password mode)."""
+        """``heads`` are HEAD_COLUMNS rows; ``options`` is (max_client_version, password mode).
+        The hot loop of the emulator: the heartbeat rule (model.heartbeat) is inlined here."""
+        if options != self._options:
+            self._records.clear()
+            self._options = options
         texts = []
-        for client_id, seq, rev, status, activated_at, last_heartbeat, shown, shown_until in heads:
+        records = self._records
+        for client_id, rev, status, activated_at, last_heartbeat, shown, shown_until in heads:
             lagging = shown_until is not None and now < shown_until
-            key = (seq, rev, options, lagging)
-            cached = self._records.get(client_id)
+            key = -1 - rev if lagging else rev
+            cached = records.get(client_id)
             if cached is None or cached[0] != key:
                 row = store.select_clients('c.client_id = ?', [client_id])[0]
                 record = render_client(row, *options, status=shown if lagging else None)
                 text = json.dumps(record, separators=(',', ':')).replace('%', '%%')
-                cached = (key, text[:-1] + ',"LastHeartBeatTime":%d}')
-                self._records[client_id] = cached
-            texts.append(cached[1] % int(heartbeat(status, activated_at, last_heartbeat, now) or 0))
+                cached = records[client_id] = (key, text[:-1] + ',"LastHeartBeatTime":%d}')
+            if status == 'ACTIVATED' and activated_at is not None:
+                beat = activated_at + ((now - activated_at) // HEARTBEAT_INTERVAL) * HEARTBEAT_INTERVAL
+            else:
+                beat = last_heartbeat
+            texts.append(cached[1] % int(beat or 0))
         return RawJsonList(texts)
+
+    def forget(self, client_id):
+        self._records.pop(client_id, None)
 
     def clear(self):
         self._records.clear()

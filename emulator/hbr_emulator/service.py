@@ -29,6 +29,10 @@ class Service:
         self.clock = clock
         self.store = Store(state_path, clock)
         self.page_cache = PageCache()
+        # Until when a record may lag (record_lag_seconds), and a new client may not be listed yet.
+        self.lag_until, self.hidden_until = self.store.execute(
+            "SELECT COALESCE(MAX(shown_until), 0), COALESCE(MAX(CASE WHEN shown_status = '' THEN shown_until END), 0) "
+            "FROM clients").fetchone()
         self.scenario = dict(scenario or {})
         self.behaviour = Behaviour(self.scenario.get('behaviour'), (self.scenario.get('faults') or {}).get('seed'))
         if self.store.fresh:
@@ -49,6 +53,7 @@ class Service:
         with self.transaction():
             self.store.clear()
             self.page_cache.clear()
+            self.lag_until = self.hidden_until = 0
             self.scenario = dict(scenario or {})
             self.behaviour.configure(self.scenario.get('behaviour') or {})
             self.behaviour.reseed((self.scenario.get('faults') or {}).get('seed'))
