@@ -1,44 +1,17 @@
-"""Shared helpers for the benchmarks: start an emulator process, talk to it, describe the machine."""
+"""Shared helpers for the benchmarks: the emulator launcher, the collection's transport, the machine."""
 
-import json
 import os
 import platform
-import subprocess
 import sys
 import time
-import urllib.request
+
+from hbr_emulator.launcher import EmulatorProcess  # noqa: F401  (re-exported: the benchmarks import it from here)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The emulator's region: with it the modules' ECS calls carry RegionId, which ECS (and the
+# emulator) require. Every benchmark's ansible processes inherit it.
+REGION = os.environ.setdefault('ALICLOUD_REGION', 'cn-hangzhou')
 COLLECTIONS = os.path.join(ROOT, '.build', 'collections')
-
-
-class EmulatorProcess:
-    """``hbr-emulator`` in its own process, on 127.0.0.1 with a free port."""
-
-    def __init__(self, scenario, state=None):
-        self.scenario_path = os.path.join(ROOT, '.build', 'bench-scenario-%d.json' % os.getpid())
-        os.makedirs(os.path.dirname(self.scenario_path), exist_ok=True)
-        with open(self.scenario_path, 'w') as handle:
-            json.dump(scenario, handle)
-        command = [sys.executable, '-m', 'hbr_emulator', '--port', '0', '--scenario', self.scenario_path]
-        if state:
-            command += ['--state', state]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline().strip()
-        if not line.startswith('hbr-emulator listening on '):
-            raise RuntimeError('emulator did not start: %r' % line)
-        self.url = line.rsplit(' ', 1)[1]
-
-    def admin(self, method, path, body=None):
-        data = json.dumps(body).encode('utf-8') if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        with urllib.request.urlopen(request) as response:
-            return json.loads(response.read())
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        os.unlink(self.scenario_path)
 
 
 def machine():

@@ -12,12 +12,15 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
+
+from hbr_emulator.launcher import EmulatorProcess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, '.build', 'demo')
 COLLECTIONS = os.path.join(ROOT, '.build', 'collections')
 KEY, SECRET = 'demo-ak', 'demo-secret-not-for-production'
+# The emulator's region: the modules' ECS calls carry it as RegionId (the emulator requires one).
+REGION = 'cn-hangzhou'
 ROLES = ('web', 'app', 'db', 'batch')
 ZONES = ('cn-hangzhou-h', 'cn-hangzhou-i', 'cn-hangzhou-j')
 
@@ -53,12 +56,6 @@ def write_inventory(spec):
     with open(path, 'w') as handle:
         handle.write('\n'.join(lines) + '\n')
     return path
-
-
-def admin(url, method, path):
-    request = urllib.request.Request(url + path, method=method)
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read())
 
 
 def run_playbook(name, inventory, env, log_name, extra=()):
@@ -107,37 +104,39 @@ def main():
     with open(scenario_path, 'w') as handle:
         json.dump(spec, handle)
     inventory = write_inventory(spec)
-    emulator = subprocess.Popen([sys.executable, '-m', 'hbr_emulator', '--port', '0', '--scenario', scenario_path],
-                                stdout=subprocess.PIPE, text=True)
-    url = emulator.stdout.readline().strip().rsplit(' ', 1)[1]
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ALICLOUD_HBR_ENDPOINT=url, ALICLOUD_ACCESS_KEY=KEY,
-               ALICLOUD_SECRET_KEY=SECRET, ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1',
-               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false')
-    print('alicloud.hbr demo: a 200-instance fleet on the local HBR emulator (%s), no cloud account needed.' % url)
+    with EmulatorProcess(scenario_path) as emulator:
+        return run_demo(emulator, inventory)
+
+
+def demo_env(url):
+    return dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ALICLOUD_HBR_ENDPOINT=url, ALICLOUD_ACCESS_KEY=KEY,
+                ALICLOUD_SECRET_KEY=SECRET, ALICLOUD_REGION=REGION, ANSIBLE_FORCE_COLOR='0', ANSIBLE_NOCOLOR='1',
+                ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false')
+
+
+def run_demo(emulator, inventory):
+    env = demo_env(emulator.url)
+    print('alicloud.hbr demo: a 200-instance fleet on the local HBR emulator (%s), no cloud account needed.'
+          % emulator.url)
     print('Inventory: %s (each host only has its instance_id; hosts are never contacted)'
           % os.path.relpath(inventory, ROOT))
-    try:
-        first = run_playbook('protect', inventory, env, 'protect-1.log',
-                             ['-e', '{"hbr_client_settings": {"max_cpu_core": 2, "data_network_type": "VPC"}}'])
-        show_run('ansible-playbook alicloud.hbr.protect  (first run: installs and settings)', *first,
-                 calls=admin(url, 'GET', '/_emulator/calls'))
-        admin(url, 'DELETE', '/_emulator/calls')
-        second = run_playbook('protect', inventory, env, 'protect-2.log',
-                              ['-e', '{"hbr_client_settings": {"max_cpu_core": 2, "data_network_type": "VPC"}}'])
-        totals = show_run('ansible-playbook alicloud.hbr.protect  (second run: nothing to do)', *second,
-                          calls=admin(url, 'GET', '/_emulator/calls'))
-        report_path = os.path.join(WORK, 'hbr-fleet-report.html')
-        code, seconds, output, log = run_playbook('report', inventory, env, 'report.log',
-                                                  ['-e', 'fleet_report_path=%s' % report_path])
-        print('\n== ansible-playbook alicloud.hbr.report')
-        print('   %s (%.1f s)' % (re.search(r'Fleet report: [^"]*', output).group(0) if code == 0 else 'FAILED, see '
-                                  + log, seconds))
-        print('\nThe second run changed %d hosts: idempotent. Open the report in a browser: file://%s'
-              % (totals['changed'], report_path))
-        return 0 if code == 0 and totals['changed'] == 0 else 1
-    finally:
-        emulator.terminate()
-        emulator.wait(timeout=10)
+    settings = ['-e', '{"hbr_client_settings": {"max_cpu_core": 2, "data_network_type": "VPC"}}']
+    first = run_playbook('protect', inventory, env, 'protect-1.log', settings)
+    show_run('ansible-playbook alicloud.hbr.protect  (first run: installs and settings)', *first,
+             calls=emulator.admin('GET', '/_emulator/calls'))
+    emulator.admin('DELETE', '/_emulator/calls')
+    second = run_playbook('protect', inventory, env, 'protect-2.log', settings)
+    totals = show_run('ansible-playbook alicloud.hbr.protect  (second run: nothing to do)', *second,
+                      calls=emulator.admin('GET', '/_emulator/calls'))
+    report_path = os.path.join(WORK, 'hbr-fleet-report.html')
+    code, seconds, output, log = run_playbook('report', inventory, env, 'report.log',
+                                              ['-e', 'fleet_report_path=%s' % report_path])
+    print('\n== ansible-playbook alicloud.hbr.report')
+    print('   %s (%.1f s)' % (re.search(r'Fleet report: [^"]*', output).group(0) if code == 0 else 'FAILED, see '
+                              + log, seconds))
+    print('\nThe second run changed %d hosts: idempotent. Open the report in a browser: file://%s'
+          % (totals['changed'], report_path))
+    return 0 if code == 0 and totals['changed'] == 0 else 1
 
 
 if __name__ == '__main__':

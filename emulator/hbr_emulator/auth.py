@@ -20,9 +20,10 @@ API_VERSION = '2017-09-08'
 ECS_API_VERSION = '2014-05-26'
 API_VERSIONS = (API_VERSION, ECS_API_VERSION)
 TIMESTAMP_WINDOW = 15 * 60
+# The V1 signing and protocol parameters: not action parameters, so not in the call log. RegionId
+# is an action parameter (ECS requires it; the legacy SDK adds it to HBR calls, which ignore it).
 V1_COMMON = frozenset(['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod',
-                       'SignatureVersion', 'SignatureNonce', 'SignatureType', 'Timestamp', 'SecurityToken',
-                       'RegionId'])
+                       'SignatureVersion', 'SignatureNonce', 'SignatureType', 'Timestamp', 'SecurityToken'])
 
 
 class AuthError(Exception):

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from .auth import V1_COMMON, AuthError, Authenticator
+from .scenario import check_instances
 from .service import ApiError, Service, encode_json
 
 DEFAULT_KEYS = {'emulator-ak': 'emulator-secret'}
@@ -67,44 +68,52 @@ class Emulator:
         self.auth = Authenticator(scenario.get('access_keys') or DEFAULT_KEYS, scenario.get('sts_tokens'),
                                   clock=lambda: clock() + offset)
         self.faults = Faults(scenario.get('faults') or {})
+        self.service.behaviour.reseed(self.faults.config.get('seed'))
         self.host_id = 'hbr.%s.aliyuncs.com' % self.service.region
 
     def handle_api(self, method, headers, query, body_params, raw_body):
-        """Return (status, extra headers, body dict or None when dropped, log entry)."""
+        """Return (status, extra headers, body dict or None when dropped)."""
         request_id = str(uuid.uuid4()).upper()
         action = headers.get('x-acs-action') or query.get('Action') or body_params.get('Action')
         params = {k: v for k, v in list(query.items()) + list(body_params.items()) if k not in V1_COMMON}
         latency, throttle, error_code, drop = self.faults.draw()
         if latency:
             time.sleep(latency)
-        task_id = signature = None
-        extra = {}
+        outcome = {'task_id': None, 'signature': None, 'extra': {}}
         try:
-            if throttle:
-                retry_after = self.faults.retry_after_ms()
-                if retry_after:
-                    extra['x-acs-retry-after'] = str(int(retry_after))
-                raise ApiError('Throttling.User', 'Request was denied due to user flow control.', status=400)
-            if error_code:
-                raise ApiError(error_code, 'The request has failed due to a temporary failure of the server.'
-                               if error_code == 'ServiceUnavailable' else
-                               'The request processing has failed due to some unknown error.',
-                               status=503 if error_code == 'ServiceUnavailable' else 500)
-            action, _key, signature = self.auth.authenticate(method, headers, query, body_params, raw_body)
+            self._injected_failure(throttle, error_code, outcome['extra'])
+            action, _key, outcome['signature'] = self.auth.authenticate(method, headers, query, body_params, raw_body)
             version = headers.get('x-acs-version') or query.get('Version') or body_params.get('Version')
-            body, task_id = self.service.call(action, params, version)
+            body, outcome['task_id'] = self.service.call(action, params, version)
             body['RequestId'] = request_id
             status = 200
         except AuthError as exc:
             status, body = exc.status, self._gateway_error(exc.code, exc.message, request_id)
         except ApiError as exc:
-            status = exc.status
-            body = (self._gateway_error(exc.code, exc.message, request_id) if exc.shape == 'gateway' else
-                    {'Success': False, 'Code': exc.code, 'Message': exc.message, 'RequestId': request_id})
+            status, body = exc.status, self._error_body(exc, request_id)
         code = body.get('Code') if status != 200 or body.get('Success') is False else None
         dropped = drop and status == 200
-        self.service.log_call(action, params, None if dropped else status, code, task_id, dropped, signature)
-        return status, extra, (None if dropped else body)
+        self.service.log_call({'action': action, 'params': params, 'http_status': None if dropped else status,
+                               'code': code, 'task_id': outcome['task_id'], 'dropped': dropped,
+                               'signature': outcome['signature']})
+        return status, outcome['extra'], (None if dropped else body)
+
+    def _injected_failure(self, throttle, error_code, extra):
+        """Raise the throttling or server error the fault draw chose (the action is not applied)."""
+        if throttle:
+            retry_after = self.faults.retry_after_ms()
+            if retry_after:
+                extra['x-acs-retry-after'] = str(int(retry_after))
+            raise ApiError('Throttling.User', 'Request was denied due to user flow control.', status=400)
+        if error_code == 'ServiceUnavailable':
+            raise ApiError(error_code, 'The request has failed due to a temporary failure of the server.', status=503)
+        if error_code:
+            raise ApiError(error_code, 'The request processing has failed due to some unknown error.', status=500)
+
+    def _error_body(self, exc, request_id):
+        if exc.shape == 'gateway':
+            return self._gateway_error(exc.code, exc.message, request_id)
+        return {'Success': False, 'Code': exc.code, 'Message': exc.message, 'RequestId': request_id}
 
     def _gateway_error(self, code, message, request_id):
         return {'RequestId': request_id, 'HostId': self.host_id, 'Code': code, 'Message': message,
@@ -124,15 +133,24 @@ class Emulator:
             return 200, self.faults.config
         if route == ('PUT', '/_emulator/faults'):
             self.faults.configure(_json_object(body))
+            self.service.behaviour.reseed(self.faults.config.get('seed'))
             return 200, self.faults.config
+        if route == ('GET', '/_emulator/behaviour'):
+            return 200, self.service.behaviour.options
+        if route == ('PUT', '/_emulator/behaviour'):
+            return 200, self.service.behaviour.configure(_json_object(body))
+        if method == 'DELETE' and path.startswith('/_emulator/instances/'):
+            instance_id = path[len('/_emulator/instances/'):].rstrip('/')
+            if not self.service.release_instance(instance_id):
+                return 404, {'error': 'no instance %s' % instance_id}
+            return 200, {'released': instance_id}
         if route == ('POST', '/_emulator/reset'):
             self.service.reset()
             self.faults.configure(self.service.scenario.get('faults') or {})
+            self.service.behaviour.reseed(self.faults.config.get('seed'))
             return 200, {'reset': True}
         if route == ('POST', '/_emulator/instances'):
-            spec = json.loads(body or '{}')
-            if isinstance(spec, list):
-                spec = {'instances': spec}
+            spec = check_instances(json.loads(body or '{}'))
             return 200, {'added': self.service.add_instances(spec)}
         if route == ('GET', '/_emulator/state'):
             return 200, self.service.snapshot()

@@ -12,11 +12,11 @@ from hbr_emulator.auth import v1_expected, v3_expected
 
 
 def v3_request(url, action, query=None, key='emulator-ak', secret='emulator-secret', nonce=None, date=None,
-               body=''):
+               body='', version='2017-09-08'):
     query = dict(query or {})
     host = url.split('://', 1)[1]
     headers = {
-        'host': host, 'x-acs-action': action, 'x-acs-version': '2017-09-08',
+        'host': host, 'x-acs-action': action, 'x-acs-version': version,
         'x-acs-date': date or time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
         'x-acs-signature-nonce': nonce or uuid.uuid4().hex,
         'x-acs-content-sha256': hashlib.sha256(body.encode('utf-8')).hexdigest(),

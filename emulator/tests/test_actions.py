@@ -80,7 +80,7 @@ def test_expired_task(start_emulator):
     status, body = call(running, 'InstallBackupClients', InstanceIds=ids(I[:1]))
     service = running.server.emulator.service
     with service.transaction():
-        service.db.execute('UPDATE tasks SET created=created-900, due=due-900')
+        service.store.execute('UPDATE tasks SET created=created-900, due=due-900')
     task = wait_done(running, body['TaskId'])
     assert (task['Description'], task['Progress']) == ('expired', -1)
     assert json.loads(task['Result'])[0]['errorCode'] == 'TaskExpired'
@@ -129,13 +129,15 @@ def test_settings_types_and_masked_password(start_emulator):
 
 
 def test_delete_client_refused_while_heartbeating_and_resources(start_emulator):
-    running = start_emulator({'instances': [
+    running = start_emulator({'behaviour': {'delete_quiet_seconds': 3600}, 'instances': [
         {'instance_id': I[0], 'client': {'status': 'ACTIVATED', 'resources': {'plans': 1, 'jobs': 2, 'snapshots': 3}}},
         {'instance_id': I[1], 'client': {'status': 'STOPPED'}}]})
     clients = call(running, 'DescribeBackupClients', ClientType='ECS_CLIENT')[1]['Clients']
     active, stopped = clients
     assert active['BackupStatus'] == 'PROTECTED' and active['LastHeartBeatTime'] > time.time() - 120
-    assert call(running, 'DeleteBackupClient', ClientId=active['ClientId'])[1]['Code'] == 'BadRequest'
+    refused = call(running, 'DeleteBackupClient', ClientId=active['ClientId'])
+    assert refused[0] == 200 and refused[1]['Success'] is False and refused[1]['Code'] == 'BadRequest'
+    assert 'heartbeat' in refused[1]['Message'] and active['ClientId'] in refused[1]['Message']
     assert call(running, 'DeleteBackupClient', ClientId=stopped['ClientId'])[1]['Success'] is True
     assert call(running, 'DeleteBackupClientResource', ClientIds=ids([active['ClientId']]))[1]['Success'] is True
     state = running.state()

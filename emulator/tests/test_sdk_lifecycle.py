@@ -140,3 +140,50 @@ def test_sdk_describe_with_filters_and_tags_in_the_body(start_emulator):
     assert [c.instance_id for c in response.body.clients] == ['i-tagged00000000000001']
     assert response.body.clients[0].tags[0].key == 'env'
     assert_model_keeps_every_field(client.raw_bodies[-1], response.body.to_map())
+
+
+@pytest.mark.parametrize('signature_algorithm', [None, 'v2'], ids=['v3', 'v1'])
+def test_hana_upgrade_uninstall_delete_and_delete_backup_client_with_the_official_sdk(start_emulator,
+                                                                                      signature_algorithm):
+    running = start_emulator({'client_version': '2.13.0', 'max_client_version': '2.14.0',
+                              'instances': [{'instance_id': 'i-hana000000000000001'},
+                                            {'instance_id': INSTANCE, 'client': {'status': 'STOPPED'}}]})
+    client = sdk_client(running, signature_algorithm)
+    created = client.create_clients(models.CreateClientsRequest(
+        vault_id='v-0001', client_info=json.dumps([{'instanceId': 'i-hana000000000000001', 'clusterId': 'cl-1'}])))
+    wait_task(client, created.body.task_id)
+    hana_id = client.describe_clients(models.DescribeClientsRequest(vault_id='v-0001')).body.clients.client[0].client_id
+
+    upgraded = client.upgrade_client(models.UpgradeClientRequest(client_id=hana_id, vault_id='v-0001'))
+    assert upgraded.body.success is True and upgraded.body.task_id.startswith('t-')
+    assert_model_keeps_every_field(client.raw_bodies[-1], upgraded.body.to_map())
+    assert json.loads(wait_task(client, upgraded.body.task_id).result)[0]['clientStatus'] == 'ACTIVATED'
+    record = client.describe_clients(models.DescribeClientsRequest(client_id=hana_id)).body.clients.client[0]
+    assert (record.client_version, record.max_version) == ('2.14.0', '2.14.0')
+
+    wrong_vault = client.upgrade_client(models.UpgradeClientRequest(client_id=hana_id, vault_id='v-other'))
+    assert (wrong_vault.body.success, wrong_vault.body.code) == (False, 'ResourceNotFound')
+
+    uninstalled = client.uninstall_client(models.UninstallClientRequest(client_id=hana_id, vault_id='v-0001'))
+    assert_model_keeps_every_field(client.raw_bodies[-1], uninstalled.body.to_map())
+    assert json.loads(wait_task(client, uninstalled.body.task_id).result)[0]['clientStatus'] == 'NOT_INSTALLED'
+
+    deleted = client.delete_client(models.DeleteClientRequest(client_id=hana_id, vault_id='v-0001'))
+    assert deleted.body.success is True
+    assert_model_keeps_every_field(client.raw_bodies[-1], deleted.body.to_map())
+    assert client.describe_clients(models.DescribeClientsRequest(vault_id='v-0001')).body.total_count == 0
+
+    ecs_id = describe(client, INSTANCE).clients[0].client_id
+    assert client.delete_client(models.DeleteClientRequest(client_id=ecs_id)).body.code == 'ResourceNotFound', \
+        'DeleteClient is for SAP HANA clients only'
+    removed = client.delete_backup_client(models.DeleteBackupClientRequest(client_id=ecs_id))
+    assert removed.body.success is True
+    assert_model_keeps_every_field(client.raw_bodies[-1], removed.body.to_map())
+    assert describe(client, INSTANCE).total_count == 0
+
+    actions = [c['action'] for c in running.calls()]
+    for action in ('UpgradeClient', 'UninstallClient', 'DeleteClient', 'DeleteBackupClient'):
+        assert action in actions
+    expected_signature = 'v1' if signature_algorithm == 'v2' else 'v3'
+    assert {c['signature'] for c in running.calls()} == {expected_signature}
+    assert [s['ClientId'] for s in running.state()['clients']] == []

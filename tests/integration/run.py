@@ -7,33 +7,21 @@ tests/integration/integration_config.yml (ansible-test loads it as variables), r
 Run from the collection root (``make integration`` does). Extra arguments go to ansible-test.
 """
 
-import json
 import os
 import subprocess
 import sys
-import tempfile
+
+from hbr_emulator.launcher import EmulatorProcess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Short tasks so that every target runs in seconds; the fleet sizes are per target.
 SCENARIO = {
     'access_keys': {'integration-ak': 'integration-secret-3f9c'},
+    'region': 'cn-hangzhou',
     'task_seconds': {'install': 1, 'uninstall': 1, 'upgrade': 1, 'create': 1},
     'client_version': '2.13.0',
     'max_client_version': '2.14.0',
 }
-
-
-def start_emulator(workdir):
-    scenario = os.path.join(workdir, 'scenario.json')
-    with open(scenario, 'w') as handle:
-        json.dump(SCENARIO, handle)
-    process = subprocess.Popen([sys.executable, '-m', 'hbr_emulator', '--host', '127.0.0.1', '--port', '0',
-                                '--scenario', scenario], stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline().strip()
-    if not line.startswith('hbr-emulator listening on '):
-        process.kill()
-        raise SystemExit('the emulator did not start: %r' % line)
-    return process, line.rsplit(' ', 1)[1]
 
 
 def write_config(url):
@@ -43,22 +31,22 @@ def write_config(url):
         handle.write('hbr_emulator_url: %s\n' % url)
         handle.write('hbr_access_key: %s\n' % list(SCENARIO['access_keys'])[0])
         handle.write('hbr_secret_key: %s\n' % list(SCENARIO['access_keys'].values())[0])
+        # ECS calls must carry RegionId: targets pass it as alicloud_region (ansible-test does not
+        # pass ALICLOUD_REGION from this environment to the modules).
+        handle.write('hbr_region: %s\n' % SCENARIO['region'])
     return path
 
 
 def main(argv):
-    workdir = tempfile.mkdtemp(prefix='hbr-integration-')
-    process, url = start_emulator(workdir)
-    config = write_config(url)
-    print('integration: emulator at %s' % url, flush=True)
-    try:
-        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-test'), 'integration', '--local',
-                   '--python-interpreter', sys.executable, '--color', 'no'] + argv
-        return subprocess.call(command)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        os.unlink(config)
+    with EmulatorProcess(SCENARIO) as emulator:
+        config = write_config(emulator.url)
+        print('integration: emulator at %s' % emulator.url, flush=True)
+        try:
+            command = [os.path.join(os.path.dirname(sys.executable), 'ansible-test'), 'integration', '--local',
+                       '--python-interpreter', sys.executable, '--color', 'no'] + argv
+            return subprocess.call(command)
+        finally:
+            os.unlink(config)
 
 
 if __name__ == '__main__':

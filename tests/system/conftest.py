@@ -7,46 +7,40 @@ from __future__ import absolute_import, division, print_function
 
 import json
 import os
-import subprocess
 import sys
-import urllib.request
 
 import pytest
+from hbr_emulator.launcher import EmulatorProcess  # pylint: disable=import-error
 
 COLLECTION = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS_PATH = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION)))
 BIN = os.path.dirname(sys.executable)
 KEY = 'system-ak'
 SECRET = 'system-secret-Zq81-never-printed'
+# The emulator's region: the modules' ECS calls carry it as RegionId (the emulator requires one).
+REGION = 'cn-hangzhou'
 
 
-class Emulator:
-    def __init__(self, scenario, workdir):
+class Emulator(EmulatorProcess):
+    """An hbr-emulator process (hbr_emulator.launcher) with this suite's key pair and short tasks."""
+
+    def __init__(self, scenario, workdir=None, **options):
         scenario = dict(scenario)
         scenario.setdefault('access_keys', {KEY: SECRET})
         scenario.setdefault('task_seconds', {'install': 1, 'uninstall': 1, 'upgrade': 1, 'create': 1})
-        path = os.path.join(str(workdir), 'scenario.json')
-        with open(path, 'w') as handle:
-            json.dump(scenario, handle)
-        self.process = subprocess.Popen([sys.executable, '-m', 'hbr_emulator', '--port', '0', '--scenario', path],
-                                        stdout=subprocess.PIPE, text=True)
-        self.url = self.process.stdout.readline().strip().rsplit(' ', 1)[1]
-
-    def admin(self, method, path):
-        request = urllib.request.Request(self.url + path, method=method)
-        with urllib.request.urlopen(request) as response:
-            return json.loads(response.read())
+        if workdir is not None:
+            path = os.path.join(str(workdir), 'scenario.json')
+            with open(path, 'w') as handle:
+                json.dump(scenario, handle)
+            scenario = path
+        super().__init__(scenario, **options)
 
     def env(self, **extra):
         env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ALICLOUD_HBR_ENDPOINT=self.url,
-                   ALICLOUD_ACCESS_KEY=KEY, ALICLOUD_SECRET_KEY=SECRET, ANSIBLE_NOCOLOR='1',
+                   ALICLOUD_ACCESS_KEY=KEY, ALICLOUD_SECRET_KEY=SECRET, ALICLOUD_REGION=REGION, ANSIBLE_NOCOLOR='1',
                    ANSIBLE_LOCALHOST_WARNING='false', PATH=BIN + os.pathsep + os.environ.get('PATH', ''))
         env.update(extra)
         return env
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture

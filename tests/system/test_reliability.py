@@ -8,13 +8,11 @@ import collections
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
-from conftest import BIN, COLLECTIONS_PATH, KEY, SECRET, Emulator, fleet_inventory  # pylint: disable=import-error
+from conftest import BIN, KEY, SECRET, Emulator, fleet_inventory  # pylint: disable=import-error
 
 STS_TOKEN = 'rel-sts-token-Hb5-never-printed'
 PROXY_PASSWORD = 'rel-proxy-pw-Tq2-never-printed'
@@ -59,9 +57,7 @@ def test_faults_every_instance_converges_without_a_double_install(emulator, tmp_
                         'task_seconds': {'install': 3, 'uninstall': 1, 'upgrade': 1, 'create': 1}})
     faults = {'throttle_rate': 0.4 if SOAK else 0.3, 'server_error_rate': 0.1 if SOAK else 0.05,
               'drop_rate': 0.1 if SOAK else 0.05, 'latency_ms': 20, 'seed': 11}
-    request = urllib.request.Request(running.url + '/_emulator/faults', data=json.dumps(faults).encode('utf-8'),
-                                     method='PUT')
-    urllib.request.urlopen(request).close()
+    running.admin('PUT', '/_emulator/faults', faults)
     book = playbook(tmp_path / 'faults.yml', {'instance_ids': instances, 'api_retries': 16 if SOAK else 8})
     first = ansible_playbook(book, running.env())
     assert first.returncode == 0, first.stdout[-3000:]
@@ -149,55 +145,32 @@ def test_sigkill_while_waiting_then_rerun_converges(emulator, tmp_path):
     report('sigkill', instances=60, killed_while='waiting on install tasks', rerun_installs=0, double_installs=0)
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return probe.getsockname()[1]
-
-
 def test_emulator_restart_from_state_mid_run(tmp_path):
     instances = ids(60, 'i-restart')
-    port = free_port()
-    state_file = str(tmp_path / 'state.sqlite')
-    scenario = {'instances': [{'instance_id': i} for i in instances], 'access_keys': {KEY: SECRET},
+    scenario = {'instances': [{'instance_id': i} for i in instances],
                 'task_seconds': {'install': 4, 'uninstall': 1, 'upgrade': 1, 'create': 1}}
-    scenario_path = tmp_path / 'scenario.json'
-    scenario_path.write_text(json.dumps(scenario))
-
-    def start():
-        process = subprocess.Popen([sys.executable, '-m', 'hbr_emulator', '--port', str(port), '--scenario',
-                                    str(scenario_path), '--state', state_file], stdout=subprocess.PIPE, text=True)
-        assert process.stdout.readline().startswith('hbr-emulator listening on')
-        return process
-
-    emulator_process = start()
-    running = Emulator.__new__(Emulator)
-    running.url = 'http://127.0.0.1:%d' % port
-    running.process = emulator_process
+    running = Emulator(scenario, tmp_path, state=str(tmp_path / 'state.sqlite'))
     book = playbook(tmp_path / 'restart.yml', {'instance_ids': instances})
     process = start_playbook(book, running.env())
     try:
         wait_for_installs(running, 3)
-        emulator_process.terminate()
-        emulator_process.wait(timeout=10)
+        running.stop()
         time.sleep(1.5)
-        emulator_process = start()
+        running.start()  # the same port and state file
         output = process.communicate(timeout=240)[0]
         assert process.returncode == 0, output[-3000:]
-        state = json.loads(urllib.request.urlopen(running.url + '/_emulator/state').read())
+        state = running.admin('GET', '/_emulator/state')
         assert set(c['Status'] for c in state['clients']) == {'ACTIVATED'} and len(state['clients']) == 60
         assert max(c['AppliedInstalls'] for c in state['clients']) == 1
-        urllib.request.urlopen(urllib.request.Request(running.url + '/_emulator/calls', method='DELETE')).close()
+        running.admin('DELETE', '/_emulator/calls')
         again = ansible_playbook(book, running.env())
         assert again.returncode == 0
-        calls = json.loads(urllib.request.urlopen(running.url + '/_emulator/calls').read())
-        assert writes(calls) == []
+        assert writes(running.admin('GET', '/_emulator/calls')) == []
         report('emulator_restart', instances=60, restarts=1, double_installs=0, rerun_writes=0)
     finally:
         if process.poll() is None:
             process.kill()
-        emulator_process.terminate()
-        emulator_process.wait(timeout=10)
+        running.stop()
 
 
 def test_wrong_secret_is_one_request_with_the_code_and_request_id(emulator, tmp_path):
@@ -236,15 +209,10 @@ def make_ca(directory):
 
 def test_tls_unknown_ca_fails_by_default_and_passes_with_ca_bundle(tmp_path):
     ca, cert, key = make_ca(str(tmp_path))
-    scenario_path = tmp_path / 'tls.json'
-    scenario_path.write_text(json.dumps({'access_keys': {KEY: SECRET}, 'instances': [
-        {'instance_id': 'i-tls00000000000000001', 'client': {'status': 'ACTIVATED'}}]}))
-    process = subprocess.Popen([sys.executable, '-m', 'hbr_emulator', '--port', '0', '--scenario', str(scenario_path),
-                                '--tls-cert', cert, '--tls-key', key], stdout=subprocess.PIPE, text=True)
-    url = process.stdout.readline().strip().rsplit(' ', 1)[1]
+    running = Emulator({'instances': [{'instance_id': 'i-tls00000000000000001', 'client': {'status': 'ACTIVATED'}}]},
+                       tls_cert=cert, tls_key=key)
     try:
-        env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS_PATH, ALICLOUD_HBR_ENDPOINT=url,
-                   ALICLOUD_ACCESS_KEY=KEY, ALICLOUD_SECRET_KEY=SECRET, ANSIBLE_LOCALHOST_WARNING='false')
+        env = running.env()
         env.pop('REQUESTS_CA_BUNDLE', None)
         default = subprocess.run([os.path.join(BIN, 'ansible'), 'localhost', '-m', 'alicloud.hbr.hbr_client_info'],
                                  env=env, capture_output=True, text=True, check=False)
@@ -255,8 +223,7 @@ def test_tls_unknown_ca_fails_by_default_and_passes_with_ca_bundle(tmp_path):
         assert trusted.returncode == 0, trusted.stdout
         assert 'i-tls00000000000000001' in trusted.stdout
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        running.stop()
 
 
 def test_no_secret_in_any_output(emulator, tmp_path):
