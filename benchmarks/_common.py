@@ -37,15 +37,15 @@ def machine():
 def hbr_api(url, **kwargs):
     """The collection's own transport (from the .build copy that `make collection` makes)."""
     sys.path.insert(0, COLLECTIONS)
-    from ansible_collections.alicloud.hbr.plugins.module_utils._api import HbrApi
+    from ansible_collections.alicloud.hbr.plugins.module_utils._rpc import RpcClient
     from ansible_collections.alicloud.hbr.plugins.module_utils._credentials import Credentials
-    return HbrApi(Credentials('emulator-ak', 'emulator-secret'), url, **kwargs)
+    return RpcClient(Credentials('emulator-ak', 'emulator-secret'), url, **kwargs)
 
 
 def signer():
     """The collection's request builder and emulator credentials."""
     sys.path.insert(0, COLLECTIONS)
-    from ansible_collections.alicloud.hbr.plugins.module_utils._api import build_signed_request
+    from ansible_collections.alicloud.hbr.plugins.module_utils._signing import build_signed_request
     from ansible_collections.alicloud.hbr.plugins.module_utils._credentials import Credentials
     return build_signed_request, Credentials('emulator-ak', 'emulator-secret')
 

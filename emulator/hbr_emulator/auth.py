@@ -1,6 +1,6 @@
 """Request authentication, as the Alibaba Cloud POP gateway does it.
 
-Written independently of the collection's signer (plugins/module_utils/_api.py): it shares no
+Written independently of the collection's signer (plugins/module_utils/_signing.py): it shares no
 code with it, so one encoding bug cannot pass both sides. The official SDK's vectors are the
 referee for both (see tests/test_auth_vectors.py).
 
