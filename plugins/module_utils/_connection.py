@@ -17,7 +17,7 @@ __metaclass__ = type
 from ansible.module_utils.basic import env_fallback
 
 from ._credentials import profile_region, resolve_credentials
-from ._endpoints import resolve_ecs_endpoint, resolve_endpoint
+from ._endpoints import region_of_endpoint, resolve_ecs_endpoint, resolve_endpoint
 from ._errors import HbrConfigError
 from ._rpc import RpcClient, new_session
 
@@ -88,7 +88,12 @@ def validate_connection_params(params):
 
 
 def region_of(params):
-    return params.get('alicloud_region') or (None if params.get('hbr_endpoint') else profile_region(params))
+    """The region: the option, else the region named by an HBR endpoint's host, else the profile's."""
+    if params.get('alicloud_region'):
+        return params['alicloud_region']
+    if params.get('hbr_endpoint'):
+        return region_of_endpoint(params['hbr_endpoint'])
+    return profile_region(params)
 
 
 def build_client(params, session_factory=new_session, **overrides):

@@ -102,3 +102,12 @@ def resolve_endpoint(region=None, endpoint=None, endpoint_type='public'):
     raise HbrConfigError('alicloud_region', 'There is no known HBR endpoint for region %r%s. Check '
                                             'alicloud_region, or set hbr_endpoint to the endpoint URL.'
                          % (region, hint))
+
+
+_REGIONAL_HOST_RE = re.compile(r'^(?:[a-z0-9]+://)?hbr(?:-vpc)?\.([a-z]{2,4}(?:-[a-z0-9]+)+)\.aliyuncs\.com(?::\d+)?/?$')
+
+
+def region_of_endpoint(endpoint):
+    """The region of a regional HBR endpoint URL (hbr[-vpc].<region>.aliyuncs.com), else None."""
+    match = _REGIONAL_HOST_RE.match((endpoint or '').strip().lower())
+    return match.group(1) if match else None

@@ -27,7 +27,7 @@ class PrecheckUnavailable(Exception):
 
 def precheck_instances(ecs_api, region, instance_ids, concurrency=4):
     """Map each instance id to '' (usable) or the ErrorCode HBR would answer for it."""
-    common = {'RegionId': region} if region else {}
+    common = {'RegionId': region}  # ECS requires it on every call
 
     def describe(chunk):
         return ecs_api.paginate('DescribeInstances', dict(common, InstanceIds=chunk), ('Instances', 'Instance'),

@@ -465,6 +465,10 @@ def context(module, clients):
     params = module.params
     api = module.client()
     use_precheck = params['precheck_instances'] and clients.precheck
+    if use_precheck and not module.region():
+        module.fail_config(HbrConfigError('alicloud_region', 'the ECS precheck needs the region of the instances: set '
+                                                             'alicloud_region (or ALICLOUD_REGION), or set '
+                                                             'precheck_instances: false'))
     lock = WriteLock('%s|%s' % (api.endpoint, api.credentials.access_key_id), timeout=min(params['wait_timeout'], 300))
     return Context(api, ecs_api=module.ecs_client() if use_precheck else None, region=module.region(),
                    check_mode=module.check_mode, wait=params['wait'], wait_timeout=params['wait_timeout'],

@@ -63,6 +63,7 @@ class Emulated:
 
     def context(self, **kwargs):
         kwargs.setdefault('ecs_api', self.ecs)
+        kwargs.setdefault('region', 'cn-hangzhou')
         return _engine.Context(self.api, clock=self.clock.time, sleep=self.clock.sleep, **kwargs)
 
     def state(self):

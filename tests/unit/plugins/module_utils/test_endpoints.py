@@ -49,3 +49,13 @@ def test_unknown_region_without_endpoint_fails_naming_the_option():
     with pytest.raises(_errors.HbrConfigError) as info:
         _endpoints.resolve_endpoint(None, None)
     assert info.value.option == 'alicloud_region'
+
+
+@pytest.mark.parametrize('endpoint,region', [
+    ('https://hbr.cn-shanghai.aliyuncs.com', 'cn-shanghai'),
+    ('hbr-vpc.ap-southeast-1.aliyuncs.com', 'ap-southeast-1'),
+    ('https://hbr.aliyuncs.com', None),
+    ('http://127.0.0.1:8080', None),
+])
+def test_region_of_a_regional_endpoint(endpoint, region):
+    assert _endpoints.region_of_endpoint(endpoint) == region

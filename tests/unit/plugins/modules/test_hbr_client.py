@@ -31,6 +31,7 @@ HANA = {'vault_id': 'v-0001abcdefghij01234', 'cluster_id': 'cl-0001abcdefghij012
     (dict(HANA, instance_ids=IDS, max_worker=2), 'max_worker'),
     ({'instance_ids': IDS, 'vault_id': HANA['vault_id']}, 'cluster_id'),
     ({'instance_ids': IDS, 'cross_account_type': 'CROSS_ACCOUNT'}, 'cross_account_user_id'),
+    ({'instance_ids': IDS, 'alicloud_region': None, 'hbr_endpoint': 'http://127.0.0.1:1'}, 'alicloud_region'),
 ])
 def test_bad_input_fails_naming_the_option_before_any_call(args, option, monkeypatch, capsys):
     env = Emulated({'instance_count': 5})
