@@ -1,6 +1,6 @@
 """Fleet-scale benchmarks against the emulator (issue: converge 1000 instances near the physical limit).
 
-Usage: python benchmarks/fleet.py [--sizes 100,1000,3000] [--peer-size 200] [--quick]
+Usage: python benchmarks/fleet.py [--sizes 100,1000,3000] [--peer-size 200] [--role-sizes 200,1000,3000]
 (after `make collection`; `make bench` runs it and writes benchmarks/RESULTS.md).
 
 Every scenario runs against a fresh hbr-emulator process with task_seconds install 5, uninstall 3,
@@ -198,6 +198,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--sizes', default='100,1000,3000')
     parser.add_argument('--peer-size', type=int, default=200)
+    parser.add_argument('--role-sizes', default='200,1000,3000',
+                        help='the fleet role beside the floors at these N (role_fleet.py); empty to skip')
     parser.add_argument('--output', default=None, help='also write the markdown table here')
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(',')]
@@ -262,10 +264,16 @@ def main():
         % (peer, tf['calls'] / float(ours['calls']), tf['seconds'] / ours['seconds'],
            hosts['calls'] / float(ours['calls']), hosts['seconds'] / ours['seconds']),
         '', 'Machine: %s.' % machine()]
-    print('\n'.join(table + summary))
+    text = '\n'.join(table + summary)
+    if args.role_sizes:
+        # Imported here: role_fleet imports this module for its helpers.
+        import role_fleet
+        text += '\n\n## The fleet role beside Ansible\'s floors (`benchmarks/role_fleet.py`)\n\n' + role_fleet.run(
+            sizes=[int(s) for s in args.role_sizes.split(',')], rounds=1, variants=role_fleet.parse_variants(None))
+    print(text)
     if args.output:
         with open(args.output, 'w') as handle:
-            handle.write('\n'.join(table + summary) + '\n')
+            handle.write(text + '\n')
 
 
 if __name__ == '__main__':

@@ -1,0 +1,151 @@
+"""The fleet role (alicloud.hbr.protect over an inventory of N hosts) beside Ansible's own floors.
+
+Usage: python benchmarks/role_fleet.py [--sizes 200,1000,3000] [--rounds 1] [--variant NAME=COLLECTIONS_PATH ...]
+(after `make collection`; `make bench` runs it through fleet.py and writes benchmarks/RESULTS.md).
+
+For each N, in one run and interleaved: an empty play and a play with one per-host debug task over
+the same inventory (the floors), then for each variant of the collection the protect playbook
+idempotent (every client already ACTIVATED) and fresh (nothing installed; install task 5 s).
+Ratios are taken within a round, so that a machine shared with other work compares like with
+like; with several rounds each cell is the median.
+"""
+
+import argparse
+import collections
+import os
+import re
+import statistics
+import sys
+
+from _common import COLLECTIONS, EmulatorProcess, machine
+from fleet import TASK_SECONDS, WORK, WRITES, ansible_env, fleet, ids, run_playbook
+
+FLOOR_PLAYS = {
+    'empty': '- hosts: all\n  gather_facts: false\n  tasks: []\n',
+    'debug': '- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.debug:\n        msg: floor\n',
+}
+
+
+def write_inventory(count):
+    """N hosts that are never contacted; each has only its instance_id (as in the system tests)."""
+    path = os.path.join(WORK, 'role-inventory-%d.yml' % count)
+    with open(path, 'w') as handle:
+        handle.write('all:\n  hosts:\n')
+        for number, iid in enumerate(ids(count), 1):
+            handle.write('    host-%05d: {instance_id: %s}\n' % (number, iid))
+    return path
+
+
+def recap(output):
+    """{host: (changed, failed)} from the PLAY RECAP."""
+    return dict((host, (int(changed), int(failed))) for host, changed, failed in re.findall(
+        r'^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)', output, re.M))
+
+
+def floor_seconds(kind, inventory):
+    path = os.path.join(WORK, 'floor-%s.yml' % kind)
+    with open(path, 'w') as handle:
+        handle.write(FLOOR_PLAYS[kind])
+    seconds, result = run_playbook(path, ansible_env('http://127.0.0.1:1'), inventory=inventory)
+    if result.returncode != 0:
+        raise SystemExit('%s play failed:\n%s' % (kind, result.stdout[-3000:]))
+    return seconds
+
+
+def role_seconds(*, count, inventory, collections_path, fresh):
+    """Wall time of `ansible-playbook alicloud.hbr.protect`; checks the per-host outcome."""
+    emulator = EmulatorProcess(fleet(count, version=None if fresh else '2.13.0'))
+    try:
+        env = dict(ansible_env(emulator.url), ANSIBLE_COLLECTIONS_PATH=collections_path)
+        seconds, result = run_playbook('alicloud.hbr.protect', env, inventory=inventory)
+        calls = collections.Counter(c['action'] for c in emulator.admin('GET', '/_emulator/calls'))
+    finally:
+        emulator.stop()
+    hosts = recap(result.stdout)
+    changed = sum(1 for c, _f in hosts.values() if c)
+    if result.returncode != 0 or len(hosts) != count or changed != (count if fresh else 0):
+        raise SystemExit('protect (%s, N=%d) went wrong: exit %d, %d hosts, %d changed\n%s' % (
+            'fresh' if fresh else 'idempotent', count, result.returncode, len(hosts), changed, result.stdout[-3000:]))
+    if not fresh and any(calls[action] for action in WRITES):
+        raise SystemExit('idempotent protect wrote: %s' % dict(calls))
+    return seconds
+
+
+def one_round(*, count, inventory, variants):
+    """One interleaved round at N = count: floors first, then each variant idempotent and fresh."""
+    cells = {'empty': floor_seconds('empty', inventory), 'debug': floor_seconds('debug', inventory)}
+    for name, path in variants:
+        for fresh in (False, True):
+            key = '%s %s' % (name, 'fresh' if fresh else 'idempotent')
+            cells[key] = role_seconds(count=count, inventory=inventory, collections_path=path, fresh=fresh)
+            print('  N=%d %-22s %.1f s' % (count, key, cells[key]), file=sys.stderr)
+    return cells
+
+
+def summarise(count, rounds, variants):
+    """Markdown rows for N: medians over the rounds, and the median of each round's ratio."""
+    def median(key):
+        return statistics.median(r[key] for r in rounds)
+
+    def ratio(key, minus=0.0):
+        return statistics.median((r[key] - minus) / r['debug'] for r in rounds)
+
+    rows = []
+    for name, _path in variants:
+        idem, fresh = '%s idempotent' % name, '%s fresh' % name
+        rows.append('| %d | %s | %.1f s | %.1f s | %.1f s | **%.2f** | %.1f s | %.1f s | **%.2f** | %d |' % (
+            count, name, median('empty'), median('debug'), median(idem), ratio(idem), median(fresh),
+            median(fresh) - TASK_SECONDS['install'], ratio(fresh, TASK_SECONDS['install']), len(rounds)))
+    return rows
+
+
+def table(results, variants):
+    head = ['| N hosts | role | empty play | one-debug-task play (floor) | role, idempotent | idempotent / floor | '
+            'role, fresh | fresh - install task (%d s) | (fresh - task) / floor | rounds |' % TASK_SECONDS['install'],
+            '|---|---|---|---|---|---|---|---|---|---|']
+    rows = []
+    for count, rounds in results:
+        rows += summarise(count, rounds, variants)
+    notes = ['', 'Role = `ansible-playbook alicloud.hbr.protect -i <N hosts>` (forks 5, the default). Floors: the same '
+             'inventory with an empty play, and with one per-host `debug` task. Ratios are per round (same run, '
+             'interleaved), then the median; idempotent: every client already ACTIVATED (asserted: zero writes, '
+             'changed=0 on every host); fresh: nothing installed (asserted: every host changed).',
+             '', 'Machine: %s.' % machine()]
+    return '\n'.join(head + rows + notes)
+
+
+def parse_variants(values):
+    variants = []
+    for value in values or ['role=%s' % COLLECTIONS]:
+        name, _sep, path = value.partition('=')
+        variants.append((name, os.path.abspath(path)))
+    return variants
+
+
+def run(*, sizes, rounds, variants):
+    results = []
+    for count in sizes:
+        inventory = write_inventory(count)
+        results.append((count, [one_round(count=count, inventory=inventory, variants=variants)
+                                for _round in range(rounds)]))
+    return table(results, variants)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--sizes', default='200,1000,3000')
+    parser.add_argument('--rounds', type=int, default=1)
+    parser.add_argument('--variant', action='append',
+                        help='NAME=COLLECTIONS_PATH, repeatable (default: role=.build/collections)')
+    parser.add_argument('--output', default=None, help='also write the markdown table here')
+    args = parser.parse_args()
+    text = run(sizes=[int(s) for s in args.sizes.split(',')], rounds=args.rounds,
+               variants=parse_variants(args.variant))
+    print(text)
+    if args.output:
+        with open(args.output, 'w') as handle:
+            handle.write(text + '\n')
+
+
+if __name__ == '__main__':
+    main()
