@@ -53,3 +53,13 @@ def test_the_role_passes_every_setting_through():
     assert passed >= set(_model.SETTING_OPTIONS), 'the role drops %s' % sorted(set(_model.SETTING_OPTIONS) - passed)
     unknown = passed - set(hbr_client.argument_spec())
     assert not unknown, 'the role passes options hbr_client does not have: %s' % sorted(unknown)
+
+
+def test_the_role_documents_every_setting_with_its_type():
+    with open(os.path.join(ROLE, 'meta', 'argument_specs.yml')) as handle:
+        specs = yaml.safe_load(handle)['argument_specs']
+    options = specs['play']['options']['backup_client_settings']['options']
+    for setting in _model.SETTINGS:
+        assert setting.option in options, setting.option
+        assert options[setting.option]['type'] == ('str' if setting.kind == 'secret' else setting.kind)
+        assert options[setting.option].get('no_log', False) == (setting.kind == 'secret')
