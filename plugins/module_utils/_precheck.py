@@ -16,6 +16,7 @@ __metaclass__ = type
 
 from ._concurrency import chunks, run_concurrently
 from ._errors import HbrApiError
+from ._reads import read_pages
 
 ECS_DESCRIBE_CHUNK = 100
 ECS_ASSIST_CHUNK = 50
@@ -30,8 +31,8 @@ def precheck_instances(ecs_api, region, instance_ids, concurrency=4):
     common = {'RegionId': region}  # ECS requires it on every call
 
     def describe(chunk):
-        return ecs_api.paginate('DescribeInstances', dict(common, InstanceIds=chunk), ('Instances', 'Instance'),
-                                page_size=ECS_DESCRIBE_CHUNK)
+        return read_pages(ecs_api, 'DescribeInstances', dict(common, InstanceIds=chunk), ('Instances', 'Instance'),
+                          key='InstanceId', page_size=ECS_DESCRIBE_CHUNK)
 
     def assistant(chunk):
         params = dict(common)

@@ -36,3 +36,31 @@ def test_a_huge_page_is_read_once_and_kept_whole():
     clients = [{'ClientId': 'c-%020d' % n, 'InstanceId': 'i-%020d' % n, 'Status': 'ACTIVATED'} for n in range(5000)]
     api = FuzzedApi([(200, json.dumps({'Clients': clients, 'TotalCount': 5000}))])
     assert len(api.paginate('DescribeBackupClients', {}, ('Clients',))) == 5000
+
+
+def _emulated(behaviour, count=120):
+    pytest.importorskip('hbr_emulator')
+    from ansible_collections.alicloud.hbr.tests.unit.plugins.module_utils.emulated import Emulated
+    ids = ['i-emu%017d' % n for n in range(1, count + 1)]
+    return ids, Emulated({'instances': [{'instance_id': iid, 'client': {'status': 'ACTIVATED'}} for iid in ids],
+                          'behaviour': behaviour, 'faults': {'seed': 7}})
+
+
+@pytest.mark.parametrize('behaviour', [{'page_size_cap': 50}, {'short_page_rate': 0.3},
+                                       {'page_size_cap': 50, 'short_page_rate': 0.3}])
+def test_capped_and_short_pages_are_paged_through(behaviour):
+    ids, env = _emulated(behaviour)
+    by_id = _reads.records_by_instance(_reads.describe_backup_clients(env.api, instance_ids=ids, concurrency=1))
+    assert sorted(by_id) == ids, 'every client found, by instance ids'
+    everything = _reads.describe_backup_clients(env.api)
+    assert sorted(c['InstanceId'] for c in everything) == ids, 'and without a filter'
+
+
+def test_a_read_that_stays_short_fails_as_a_whole():
+    class Short(FuzzedApi):
+        def _send_once(self, action, params):
+            page = {'Clients': [{'ClientId': 'c-%d' % params['PageNumber']}], 'TotalCount': 50}
+            return page if params['PageNumber'] < 3 else {'Clients': [], 'TotalCount': 50}
+    with pytest.raises(_errors.HbrApiError) as info:
+        _reads.describe_backup_clients(Short([]))
+    assert info.value.code == 'IncompleteRead'
