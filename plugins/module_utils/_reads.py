@@ -29,9 +29,9 @@ MAX_READ_PASSES = 6
 
 
 def read_pages(api, action, params, list_path, *, key='ClientId', page_size=DEFAULT_PAGE_SIZE, narrow=None):
-    """Every item of a paged list action, distinct by \`\`key\`\`, whatever the service's page sizes.
+    """Every item of a paged list action, distinct by ``key``, whatever the service's page sizes.
 
-    \`\`narrow(items)\`\` (for reads filtered by ids) gives the parameters of the next pass from what was
+    ``narrow(items)`` (for reads filtered by ids) gives the parameters of the next pass from what was
     found: only the ids not accounted for yet, so each pass is smaller than the last.
     """
     collected = {}
