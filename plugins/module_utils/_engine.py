@@ -17,11 +17,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import random
 import time
 
 from ._errors import HbrConfigError
+from ._concurrency import chunks
 from ._lock import HAS_FCNTL
-from ._model import PHASES, TRANSITIONAL, action_for, needs_phase, phases_for, predict, status_of
+from ._model import PHASES, TRANSITIONAL, action_for, needs_phase, phases_for, predict, record_signature, status_of
 from ._outcome import Outcome
 from ._precheck import Precheck
 from ._settings import apply_settings
@@ -30,6 +32,7 @@ from ._waiting import settle_transitional, wait_for
 from ._writes import issue_writes
 
 MAX_PASSES = 3
+READ_PAGE = 99  # instances one read call can name
 
 
 class Context:
@@ -37,8 +40,9 @@ class Context:
 
     def __init__(self, api, *, ecs_api=None, region=None, check_mode=False, wait=True, wait_timeout=900,
                  concurrency=10, clock=time.time, sleep=time.sleep, poll_minimum=0.5, poll_maximum=30.0,
-                 write_lock=None):
+                 write_lock=None, rng=None):
         self.api = api
+        self.rng = rng or random.Random()
         self.ecs_api = ecs_api
         self.region = region
         self.check_mode = check_mode
@@ -146,28 +150,38 @@ def _run_phase(run, phase, targets):
         if ctx.check_mode:
             _predict(run, phase, todo)
             return True
-        with ctx.writing(outcome) as locked:
-            busy = _reread_under_lock(run, phase, todo) if locked else []
-            todo = [iid for iid in _needing(run, phase, todo) if iid not in busy]
-            issued = issue_writes(ctx, run.clients, phase, todo, outcome) if todo else []
+        issued, busy, baseline = _write_in_groups(run, phase, todo)
         if phase == 'install':
             run.created.update(issued)
         if not ctx.wait:
             _mark_in_progress(run, phase, issued)
             return False
-        wait_for(ctx, run.clients, phase, issued, outcome, run.schedule)
+        wait_for(ctx, run.clients, phase, issued, outcome, run.schedule.restarted(), baseline)
         if not busy:
             return True
         settle_transitional(ctx, run.clients, busy, outcome, run.schedule)
     return True
 
 
-def _reread_under_lock(run, phase, todo):
-    """Another run on this controller may have acted since our read: read again, under the lock.
-    Returns the instances that are now busy (another run's task)."""
-    del phase
-    run.outcome.update_records(run.clients.read(run.ctx, todo), todo)
-    return [iid for iid in todo if status_of(run.outcome.records.get(iid)) in TRANSITIONAL]
+def _write_in_groups(run, phase, todo):
+    """Send the phase's writes group by group, in a shuffled order, each group re-read right before
+    its writes (under the write lock, when there is one): another run - on this controller or on
+    another - that acted since our first read is seen, and its instances are waited on instead of
+    written twice. Returns (issued, busy, baseline)."""
+    ctx, outcome = run.ctx, run.outcome
+    issued, busy, baseline = [], [], {}
+    limit = run.clients.batch_limits[phase]
+    groups = chunks(todo, limit * max(1, READ_PAGE // limit))  # whole batches, about one read call each
+    ctx.rng.shuffle(groups)
+    for group in groups:
+        with ctx.writing(outcome):
+            outcome.update_records(run.clients.read(ctx, group), group)
+            now_busy = [iid for iid in group if status_of(outcome.records.get(iid)) in TRANSITIONAL]
+            ready = [iid for iid in _needing(run, phase, group) if iid not in now_busy]
+            baseline.update((iid, record_signature(outcome.records.get(iid))) for iid in ready)
+            issued.extend(issue_writes(ctx, run.clients, phase, ready, outcome, baseline) if ready else [])
+        busy.extend(now_busy)
+    return issued, busy, baseline
 
 
 def _predict(run, phase, todo):

@@ -86,6 +86,15 @@ def phase_reached(phase, record):
     return reached and not (phase == 'upgrade' and is_outdated(record))
 
 
+def record_signature(record):
+    """What changes in a record when a task touches it. The docs do not say when the record changes
+    after a write (it may lag until the task ends), so a verdict is taken from a record only once it
+    differs from what it was before the write."""
+    if not record:
+        return None
+    return (record.get('status'), record.get('client_version'), record.get('updated_time'), record.get('client_id'))
+
+
 def phase_outcome(phase, record):
     """'done', 'failed' or 'pending' for an instance we acted on, from its client record."""
     if phase_reached(phase, record):

@@ -46,6 +46,12 @@ class PollSchedule:
     def remaining(self):
         return self.deadline - self.clock()
 
+    def restarted(self):
+        """The same deadline, with intervals counted from now (from a write, not from the run's start)."""
+        fresh = PollSchedule(1, self.minimum, self.maximum, self.ratio, clock=self.clock, sleep=self.sleep)
+        fresh.deadline = self.deadline
+        return fresh
+
     def wait(self):
         """Sleep until the next poll; False once the deadline has passed (no sleep past it)."""
         remaining = self.remaining()

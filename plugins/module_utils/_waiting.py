@@ -17,26 +17,37 @@ __metaclass__ = type
 import json
 
 from ._errors import HbrApiError
-from ._model import PHASES, TRANSITIONAL, phase_outcome, status_of
+from ._model import PHASES, TRANSITIONAL, phase_outcome, record_signature, status_of
 from ._tasks import describe_task, task_summary
 
-TASK_CHECK_AFTER = 60.0
+TASK_CHECK_AFTER = 30.0
 
 
-def wait_for(ctx, clients, phase, issued, outcome, schedule):
-    """Wait until every instance of ``issued`` is done or failed, or the schedule runs out."""
+def wait_for(ctx, clients, phase, issued, outcome, schedule, baseline):
+    """Wait until every instance of ``issued`` is done or failed, or the schedule runs out.
+    ``baseline`` maps each instance to its record_signature before the write: a record that has not
+    moved from it yet says nothing (it may lag behind the task)."""
     pending = list(issued)
     last_task_check = {}
+    seen_running = set()
     while pending:
         if not schedule.wait():
             break
         fresh = clients.read(ctx, pending)
-        outcome.update_records(fresh, pending, drop_missing=(phase == 'uninstall'))
-        failed = [iid for iid in pending if phase_outcome(phase, fresh.get(iid)) == 'failed']
-        still = [iid for iid in pending if phase_outcome(phase, fresh.get(iid)) == 'pending']
+        verdicts = {}
+        for iid in pending:
+            record = fresh.get(iid)
+            if status_of(record) == PHASES[phase].running:
+                seen_running.add(iid)
+            moved = iid in seen_running or record_signature(record) != baseline.get(iid)
+            verdicts[iid] = phase_outcome(phase, record) if moved else 'pending'
+        outcome.update_records(fresh, [iid for iid in pending if verdicts[iid] != 'pending' or iid in fresh],
+                               drop_missing=(phase == 'uninstall'))
+        failed = [iid for iid in pending if verdicts[iid] == 'failed']
         if failed:
             explain_failures(ctx, phase, failed, outcome)
-        pending = check_long_tasks(ctx, phase, still, outcome, last_task_check)
+        still = [iid for iid in pending if verdicts[iid] == 'pending']
+        pending = check_long_tasks(ctx, clients, phase, still, outcome, last_task_check)
     if pending:
         fail_timeouts(ctx, pending, outcome)
 
@@ -79,26 +90,58 @@ def explain_failures(ctx, phase, failed, outcome):
         outcome.fail(iid, status_of(outcome.records.get(iid)), 'the %s failed' % phase, phase)
 
 
-def check_long_tasks(ctx, phase, still, outcome, last_check):
-    """For tasks running longer than TASK_CHECK_AFTER, trust DescribeTask when it says done."""
+FINAL_DESCRIPTIONS = frozenset(['completed', 'expired', 'cancelled'])
+
+
+def item_verdict(phase, item, task):
+    """'done', 'failed' or 'pending' for one instance from its own DescribeTask Result item. Progress
+    -1 is not read as all-or-nothing: an item still running stays pending until its task ends."""
+    status = item.get('client_status')
+    if item.get('error_code'):
+        return 'failed'
+    if status in PHASES[phase].succeeded:
+        return 'done'
+    if status and status != PHASES[phase].running:
+        return 'failed'
+    return 'failed' if task['description'] in FINAL_DESCRIPTIONS else 'pending'
+
+
+def check_long_tasks(ctx, clients, phase, still, outcome, last_check):
+    """For tasks running longer than TASK_CHECK_AFTER, judge their items from DescribeTask (in case
+    the records never show the outcome); the record of an item done is read again to confirm it."""
     now = outcome.clock()
     still = list(still)
+    confirm = []
     for task_id in outcome.tasks_of(still):
         meta = outcome.tasks[task_id]
         if now - meta['started'] < TASK_CHECK_AFTER or now - last_check.get(task_id, 0) < TASK_CHECK_AFTER:
             continue
         last_check[task_id] = now
         task = _describe(ctx, task_id)
-        if not task or not task['done']:
-            continue
-        for iid in [i for i in meta['instances'] if i in still]:
-            still.remove(iid)
+        for iid in [i for i in meta['instances'] if i in still] if task else []:
             item = task['items'].get(iid) or {}
-            if item.get('client_status') in PHASES[phase].succeeded and not task['failed']:
+            verdict = item_verdict(phase, item, task)
+            if verdict == 'pending':
                 continue
-            message = 'task %s ended (%s) without the client reaching its goal' % (task_id, task['description'])
+            still.remove(iid)
+            if verdict == 'done':
+                confirm.append((iid, item))
+                continue
+            message = 'task %s (%s) ended without the client reaching its goal' % (task_id, task['description'])
             outcome.fail(iid, item.get('error_code') or item.get('client_status') or 'TaskFailed', message, phase)
+    if confirm:
+        _confirm_records(ctx, clients, phase, confirm, outcome)
     return still
+
+
+def _confirm_records(ctx, clients, phase, done, outcome):
+    """Instances their task says are done: take their records, or the task's word where a record lags."""
+    fresh = clients.read(ctx, [iid for iid, _item in done])
+    for iid, item in done:
+        record = fresh.get(iid) or outcome.records.get(iid)
+        if record is not None and status_of(record) not in PHASES[phase].succeeded:
+            record = dict(record, status=item['client_status'], client_id=item.get('client_id') or record.get('client_id'))
+        outcome.set_record(iid, record)
 
 
 def fail_timeouts(ctx, pending, outcome):

@@ -17,21 +17,26 @@ __metaclass__ = type
 from ._adapters import rejected_instances
 from ._concurrency import chunks, run_concurrently
 from ._errors import HbrApiError
-from ._model import write_took_effect
+from ._model import PHASES, record_signature, status_of, write_took_effect
 from ._precheck import PRECHECK_MESSAGES
 
 MAX_WRITE_SENDS = 3
+# After a write whose answer was lost, how long its effect is looked for in the records before the
+# write is sent again. The records may lag behind the task (the docs do not say), so a first read
+# that shows nothing is not proof that nothing happened.
+AMBIGUOUS_WAIT = 30.0
 
 
-def issue_writes(ctx, clients, phase, todo, outcome):
-    """Send ``phase`` for every instance of ``todo``; return the instances the service took."""
+def issue_writes(ctx, clients, phase, todo, outcome, baseline):
+    """Send ``phase`` for every instance of ``todo``; return the instances the service took.
+    ``baseline`` maps each instance to its record_signature before the write."""
     batches = chunks(todo, clients.batch_limits[phase])
-    results = run_concurrently(lambda batch: _send_batch(ctx, clients, phase, batch, outcome), batches,
+    results = run_concurrently(lambda batch: _send_batch(ctx, clients, phase, batch, outcome, baseline), batches,
                                ctx.concurrency)
     return [iid for accepted in results for iid in accepted]
 
 
-def _send_batch(ctx, clients, phase, batch, outcome):
+def _send_batch(ctx, clients, phase, batch, outcome, baseline):
     remaining = list(batch)
     applied_earlier = []  # instances an ambiguous attempt turned out to have reached
     for attempt in range(MAX_WRITE_SENDS):
@@ -42,7 +47,7 @@ def _send_batch(ctx, clients, phase, batch, outcome):
                 for iid in remaining:
                     outcome.fail(iid, exc.code or 'ApiError', str(exc), phase)
                 return applied_earlier
-            remaining, applied = _split_applied(ctx, clients, phase, remaining, outcome)
+            remaining, applied = _split_applied(ctx, clients, phase, remaining, outcome, baseline)
             applied_earlier.extend(applied)
             if not remaining:
                 return applied_earlier
@@ -63,15 +68,28 @@ def accept(body, phase, batch, outcome):
     return accepted
 
 
-def _split_applied(ctx, clients, phase, instance_ids, outcome):
-    """After an ambiguous write: which instances show the write took effect, which still need it."""
-    fresh = clients.read(ctx, instance_ids)
-    outcome.update_records(fresh, instance_ids)
-    still, applied = [], []
-    for iid in instance_ids:
-        if write_took_effect(phase, fresh.get(iid)):
-            applied.append(iid)
-            outcome.mark_changed(iid)
-        else:
-            still.append(iid)
+def _split_applied(ctx, clients, phase, instance_ids, outcome, baseline):
+    """After an ambiguous write: which instances show that it took effect, which still need it.
+    The records are read until each shows the write or AMBIGUOUS_WAIT has passed (never a re-send
+    on one read that may lag)."""
+    deadline = ctx.clock() + AMBIGUOUS_WAIT
+    delay = 1.0
+    while True:
+        fresh = clients.read(ctx, instance_ids)
+        outcome.update_records(fresh, instance_ids)
+        applied = [iid for iid in instance_ids if _shows_write(phase, fresh.get(iid), baseline.get(iid))]
+        still = [iid for iid in instance_ids if iid not in applied]
+        if not still or ctx.clock() >= deadline:
+            break
+        ctx.sleep(min(delay, deadline - ctx.clock()))
+        delay *= 2
+    for iid in applied:
+        outcome.mark_changed(iid)
     return still, applied
+
+
+def _shows_write(phase, record, before):
+    if write_took_effect(phase, record):
+        return True
+    moved = record_signature(record) != before
+    return moved and status_of(record) in (PHASES[phase].running, PHASES[phase].failed)

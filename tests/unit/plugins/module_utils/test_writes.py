@@ -19,7 +19,7 @@ def test_batches_of_twenty_and_rejections_named():
     env = Emulated({'instances': [{'instance_id': iid} for iid in IDS[:44]] + [{'instance_id': IDS[44],
                                                                                 'status': 'Stopped'}]})
     outcome = _outcome.Outcome(env.clock.time)
-    accepted = _writes.issue_writes(env.context(concurrency=1), _adapters.EcsClients(), 'install', IDS, outcome)
+    accepted = _writes.issue_writes(env.context(concurrency=1), _adapters.EcsClients(), 'install', IDS, outcome, {})
     assert [a for a in env.api.actions()] == ['InstallBackupClients'] * 3
     assert accepted == IDS[:44] and outcome.failures[IDS[44]]['code'] == 'InstanceNotRunning'
     assert len(outcome.task_ids) == 3 and outcome.changed_instances == set(IDS[:44])
@@ -35,6 +35,6 @@ def test_an_ambiguous_write_that_was_applied_is_not_sent_again():
                 raise _errors.HbrApiError('dropped', code='ConnectionDropped', action=action, ambiguous=True)
     env = Emulated({'instance_count': 3}, fault=drop_first_install)
     outcome = _outcome.Outcome(env.clock.time)
-    accepted = _writes.issue_writes(env.context(), _adapters.EcsClients(), 'install', IDS[:3], outcome)
+    accepted = _writes.issue_writes(env.context(), _adapters.EcsClients(), 'install', IDS[:3], outcome, {})
     assert accepted == IDS[:3] and len(sent) == 1, 'the applied install was recognised from the records'
     assert outcome.failures == {} and outcome.changed_instances == set(IDS[:3])
