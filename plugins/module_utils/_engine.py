@@ -98,7 +98,7 @@ class _Run:
         self.schedule = ctx.schedule()
         self.created = set()
         use_precheck = request.precheck and clients.precheck and ctx.ecs_api is not None
-        self.precheck = Precheck(ctx.ecs_api if use_precheck else None, ctx.region, ctx.concurrency)
+        self.precheck = Precheck(ctx.ecs_api if use_precheck else None, ctx.region, ctx.concurrency, ctx.clock)
 
 
 def converge(ctx, clients, request):
@@ -146,7 +146,11 @@ def _run_phase(run, phase, targets):
         _report_failed_clients(run, targets)
         if not todo:
             return True
-        todo = run.precheck.usable(todo, outcome, phase)
+        todo, starting = run.precheck.split(todo, outcome, phase)
+        if starting and not ctx.check_mode:
+            todo += run.precheck.wait_for_assistant(starting, outcome, phase, run.schedule)
+        elif starting:
+            todo += starting
         if ctx.check_mode:
             _predict(run, phase, todo)
             return True
