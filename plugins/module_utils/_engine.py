@@ -160,7 +160,7 @@ def _run_phase(run, phase, targets):
         if not ctx.wait:
             _mark_in_progress(run, phase, issued)
             return False
-        wait_for(ctx, run.clients, phase, issued, outcome, run.schedule.restarted(), baseline)
+        wait_for(ctx, run.clients, phase, issued, outcome, run.schedule.restarted(), baseline=baseline)
         if not busy:
             return True
         settle_transitional(ctx, run.clients, busy, outcome, run.schedule)

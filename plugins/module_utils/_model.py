@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import collections
 import copy
+import hashlib
 import re
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
@@ -92,7 +93,7 @@ def record_signature(record):
     differs from what it was before the write."""
     if not record:
         return None
-    return (record.get('status'), record.get('client_version'), record.get('updated_time'), record.get('client_id'))
+    return (record.get('status'), record.get('client_version'), record.get('client_id'))
 
 
 def phase_outcome(phase, record):
@@ -210,11 +211,26 @@ def normalize_tags(tags):
     return dict((str(t.get('Key')), t.get('Value')) for t in tags if isinstance(t, dict) and t.get('Key'))
 
 
+class ClientRecord(dict):
+    """A client record. When the service returns the proxy password in clear (the docs do not say it
+    is always masked), only its SHA-256 is kept, as an attribute: never a key, so never returned."""
+
+    proxy_password_sha256 = None
+
+
+def secret_digest(value):
+    return hashlib.sha256(str(value).encode('utf-8')).hexdigest()
+
+
 def normalize_client(raw):
     """One DescribeBackupClients entry -> the collection's record (snake_case, typed settings,
     tags as a dict). Keys match hbr_client's options so the record can be fed back."""
     check_identity_fields(raw)
-    record = camel_dict_to_snake_dict(dict((k, v) for k, v in raw.items() if k not in ('Settings', 'Tags')))
+    record = ClientRecord(camel_dict_to_snake_dict(dict((k, v) for k, v in raw.items()
+                                                        if k not in ('Settings', 'Tags'))))
+    password = (raw.get('Settings') or {}).get('ProxyPassword') if isinstance(raw.get('Settings'), dict) else None
+    if password and password != MASKED:
+        record.proxy_password_sha256 = secret_digest(password)
     record['private_ipv4'] = record.pop('private_ip_v4', raw.get('PrivateIpV4'))
     record['settings'] = normalize_settings(raw.get('Settings'))
     record['tags'] = normalize_tags(raw.get('Tags'))

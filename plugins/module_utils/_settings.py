@@ -16,14 +16,15 @@ __metaclass__ = type
 
 from ._concurrency import run_concurrently
 from ._errors import HbrApiError
-from ._model import MASKED, PROXY_OPTIONS, SETTING_FIELDS
+from ._model import MASKED, PROXY_OPTIONS, SETTING_FIELDS, secret_digest
 
 
-def settings_changes(current, desired, created, update_proxy_password):
+def settings_changes(current, desired, created, update_proxy_password, password_sha256=None):
     """The option -> value pairs to send for one client (empty when it already matches).
 
-    ``current`` are normalized settings. The proxy password is sent when the client was just
-    created, has no password yet, when another proxy option changes, or always with
+    ``current`` are normalized settings. A proxy password the service returned in clear
+    (``password_sha256``) is compared; a masked one cannot be, so it is sent when the client was
+    just created, has no password yet, when another proxy option changes, or always with
     update_proxy_password=always.
     """
     changes = dict((option, value) for option, value in desired.items()
@@ -31,7 +32,11 @@ def settings_changes(current, desired, created, update_proxy_password):
     password = desired.get('proxy_password')
     if password is not None:
         proxy_moves = any(option in changes for option in PROXY_OPTIONS)
-        if update_proxy_password == 'always' or created or current.get('proxy_password') != MASKED or proxy_moves:
+        if password_sha256 is not None:
+            differs = secret_digest(password) != password_sha256
+        else:
+            differs = created or current.get('proxy_password') != MASKED or proxy_moves
+        if update_proxy_password == 'always' or differs:
             changes['proxy_password'] = password
     return changes
 
@@ -52,7 +57,7 @@ def apply_settings(ctx, clients, request, instance_ids, outcome, created):
         if not record or (record.get('status') != 'ACTIVATED' and not ctx.check_mode):
             continue
         changes = settings_changes(record.get('settings') or {}, request.settings, iid in created,
-                                   request.update_proxy_password)
+                                   request.update_proxy_password, getattr(record, 'proxy_password_sha256', None))
         if changes:
             work.append((iid, record, changes))
 

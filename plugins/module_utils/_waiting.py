@@ -17,39 +17,90 @@ __metaclass__ = type
 import json
 
 from ._errors import HbrApiError
-from ._model import PHASES, TRANSITIONAL, phase_outcome, record_signature, status_of
+from ._model import PHASES, TRANSITIONAL, phase_outcome, predict, record_signature, status_of
 from ._tasks import describe_task, task_summary
 
 TASK_CHECK_AFTER = 30.0
+# How long a client whose task says done may take to show it in its record before the task's word is taken.
+CONFIRM_WAIT = 60.0
 
 
-def wait_for(ctx, clients, phase, issued, outcome, schedule, baseline):
+def wait_for(ctx, clients, phase, issued, outcome, schedule, *, baseline):
     """Wait until every instance of ``issued`` is done or failed, or the schedule runs out.
     ``baseline`` maps each instance to its record_signature before the write: a record that has not
     moved from it yet says nothing (it may lag behind the task)."""
-    pending = list(issued)
-    last_task_check = {}
-    seen_running = set()
-    while pending:
-        if not schedule.wait():
-            break
-        fresh = clients.read(ctx, pending)
-        verdicts = {}
-        for iid in pending:
-            record = fresh.get(iid)
-            if status_of(record) == PHASES[phase].running:
-                seen_running.add(iid)
-            moved = iid in seen_running or record_signature(record) != baseline.get(iid)
-            verdicts[iid] = phase_outcome(phase, record) if moved else 'pending'
-        outcome.update_records(fresh, [iid for iid in pending if verdicts[iid] != 'pending' or iid in fresh],
-                               drop_missing=(phase == 'uninstall'))
+    _Waiter(ctx, clients, phase, outcome, baseline).run(list(issued), schedule)
+
+
+class _Waiter:
+    """The state of one wait: records seen running, tasks last checked, instances whose task says
+    done while their record has not caught up yet (at most CONFIRM_WAIT)."""
+
+    def __init__(self, ctx, clients, phase, outcome, baseline):
+        self.ctx, self.clients, self.phase, self.outcome, self.baseline = ctx, clients, phase, outcome, baseline
+        self.seen_running = set()
+        self.last_task_check = {}
+        self.task_done = {}  # instance id -> (DescribeTask item, when)
+
+    def run(self, pending, schedule):
+        while pending and schedule.wait():
+            pending = self.poll(pending)
+        self.accept_task_word([iid for iid in pending if iid in self.task_done])
+        pending = [iid for iid in pending if iid not in self.task_done]
+        if pending:
+            fail_timeouts(self.ctx, pending, self.outcome)
+
+    def poll(self, pending):
+        fresh = self.clients.read(self.ctx, pending)
+        verdicts = dict((iid, self.verdict(iid, fresh.get(iid))) for iid in pending)
+        self.outcome.update_records(fresh, [iid for iid in pending if verdicts[iid] != 'pending' or iid in fresh],
+                                    drop_missing=(self.phase == 'uninstall'))
         failed = [iid for iid in pending if verdicts[iid] == 'failed']
         if failed:
-            explain_failures(ctx, phase, failed, outcome)
+            explain_failures(self.ctx, self.phase, failed, self.outcome)
         still = [iid for iid in pending if verdicts[iid] == 'pending']
-        pending = check_long_tasks(ctx, clients, phase, still, outcome, last_task_check)
-    if pending:
-        fail_timeouts(ctx, pending, outcome)
+        overdue = [iid for iid in still if iid in self.task_done and
+                   self.outcome.clock() - self.task_done[iid][1] >= CONFIRM_WAIT]
+        self.accept_task_word(overdue)
+        return self.check_tasks([iid for iid in still if iid not in overdue])
+
+    def verdict(self, iid, record):
+        if status_of(record) == PHASES[self.phase].running:
+            self.seen_running.add(iid)
+        moved = iid in self.seen_running or record_signature(record) != self.baseline.get(iid)
+        return phase_outcome(self.phase, record) if moved else 'pending'
+
+    def check_tasks(self, still):
+        """For tasks running longer than TASK_CHECK_AFTER, judge their items from DescribeTask (in case
+        the records never show the outcome); an item done there waits for its record to confirm."""
+        now = self.outcome.clock()
+        for task_id in self.outcome.tasks_of([iid for iid in still if iid not in self.task_done]):
+            meta = self.outcome.tasks[task_id]
+            if now - meta['started'] < TASK_CHECK_AFTER or now - self.last_task_check.get(task_id, 0) < TASK_CHECK_AFTER:
+                continue
+            self.last_task_check[task_id] = now
+            task = _describe(self.ctx, task_id)
+            for iid in [i for i in meta['instances'] if i in still] if task else []:
+                item = task['items'].get(iid) or {}
+                verdict = item_verdict(self.phase, item, task)
+                if verdict == 'done':
+                    self.task_done.setdefault(iid, (item, now))
+                elif verdict == 'failed':
+                    still.remove(iid)
+                    message = 'task %s (%s) ended without the client reaching its goal' % (task_id, task['description'])
+                    self.outcome.fail(iid, item.get('error_code') or item.get('client_status') or 'TaskFailed',
+                                      message, self.phase)
+        return still
+
+    def accept_task_word(self, instance_ids):
+        """Done by their task, not (yet) by their record: the record as the task says it ends."""
+        for iid in instance_ids:
+            item = self.task_done[iid][0]
+            record = self.outcome.records.get(iid)
+            if self.phase == 'uninstall' and record is None:
+                continue
+            base = record or dict(self.clients.blank_record(), instance_id=iid)
+            self.outcome.set_record(iid, predict_from_task(self.phase, base, item))
 
 
 def settle_transitional(ctx, clients, targets, outcome, schedule):
@@ -106,42 +157,11 @@ def item_verdict(phase, item, task):
     return 'failed' if task['description'] in FINAL_DESCRIPTIONS else 'pending'
 
 
-def check_long_tasks(ctx, clients, phase, still, outcome, last_check):
-    """For tasks running longer than TASK_CHECK_AFTER, judge their items from DescribeTask (in case
-    the records never show the outcome); the record of an item done is read again to confirm it."""
-    now = outcome.clock()
-    still = list(still)
-    confirm = []
-    for task_id in outcome.tasks_of(still):
-        meta = outcome.tasks[task_id]
-        if now - meta['started'] < TASK_CHECK_AFTER or now - last_check.get(task_id, 0) < TASK_CHECK_AFTER:
-            continue
-        last_check[task_id] = now
-        task = _describe(ctx, task_id)
-        for iid in [i for i in meta['instances'] if i in still] if task else []:
-            item = task['items'].get(iid) or {}
-            verdict = item_verdict(phase, item, task)
-            if verdict == 'pending':
-                continue
-            still.remove(iid)
-            if verdict == 'done':
-                confirm.append((iid, item))
-                continue
-            message = 'task %s (%s) ended without the client reaching its goal' % (task_id, task['description'])
-            outcome.fail(iid, item.get('error_code') or item.get('client_status') or 'TaskFailed', message, phase)
-    if confirm:
-        _confirm_records(ctx, clients, phase, confirm, outcome)
-    return still
-
-
-def _confirm_records(ctx, clients, phase, done, outcome):
-    """Instances their task says are done: take their records, or the task's word where a record lags."""
-    fresh = clients.read(ctx, [iid for iid, _item in done])
-    for iid, item in done:
-        record = fresh.get(iid) or outcome.records.get(iid)
-        if record is not None and status_of(record) not in PHASES[phase].succeeded:
-            record = dict(record, status=item['client_status'], client_id=item.get('client_id') or record.get('client_id'))
-        outcome.set_record(iid, record)
+def predict_from_task(phase, record, item):
+    predicted = predict(record, record.get('instance_id'), phase)
+    predicted['status'] = item.get('client_status') or predicted['status']
+    predicted['client_id'] = item.get('client_id') or predicted.get('client_id')
+    return predicted
 
 
 def fail_timeouts(ctx, pending, outcome):

@@ -303,3 +303,71 @@ def test_hana_clients_present_then_idempotent():
     env.reset_log()
     again = _engine.converge(env.context(), hana, _engine.ConvergeRequest(instance_ids=ids))
     assert not again.changed and env.writes() == []
+
+
+# The service behaviours the docs leave open: the collection must be right under each variant.
+
+def test_lagging_record_does_not_turn_a_retried_install_into_a_false_failure():
+    env = Emulated({'instances': [{'instance_id': IDS[0], 'client': {'status': 'INSTALL_FAILED'}}],
+                    'behaviour': {'record_lag_seconds': 10}})
+    ctx, outcome = converge(env, IDS[:1], retry_failed=True)
+    assert outcome.failures == {} and outcome.records[IDS[0]]['status'] == 'ACTIVATED'
+
+
+def test_a_dropped_install_answer_with_a_lagging_record_is_applied_once():
+    sent = []
+
+    def drop_first_install(action, params):
+        if action == 'InstallBackupClients':
+            sent.append(params)
+            if len(sent) == 1:
+                raise _errors.HbrApiError('dropped', code='ConnectionDropped', action=action, ambiguous=True)
+    env = Emulated({'instance_count': 3, 'behaviour': {'record_lag_seconds': 8}}, fault=drop_first_install)
+    ctx, outcome = converge(env, IDS[:3])
+    assert len(sent) == 1, 'the install was found applied once the record caught up, not sent again'
+    assert outcome.failures == {} and statuses(env) == {'ACTIVATED': 3}
+
+
+@pytest.mark.parametrize('behaviour', [{'page_size_cap': 50}, {'short_page_rate': 0.3},
+                                       {'page_size_cap': 20, 'short_page_rate': 0.3}])
+def test_capped_or_short_pages_never_lead_to_an_install_on_an_existing_client(behaviour):
+    env = Emulated({'instances': [{'instance_id': iid, 'client': {'status': 'ACTIVATED', 'version': '2.14.0'}}
+                                  for iid in IDS[:100]], 'behaviour': behaviour, 'faults': {'seed': 3}})
+    ctx, outcome = converge(env, IDS[:100])
+    assert env.writes() == [] and not outcome.changed and len(outcome.records) == 100
+
+
+def test_progress_minus_one_fails_only_the_items_that_failed():
+    env = Emulated({'instances': [{'instance_id': IDS[0]}, {'instance_id': IDS[1], 'install_fails': True},
+                                  {'instance_id': IDS[2]}],
+                    'behaviour': {'partial_task_progress': 'minus_one', 'record_lag_seconds': 45}})
+    ctx, outcome = converge(env, IDS[:3])
+    assert set(outcome.failures) == {IDS[1]}
+    assert [outcome.records[i]['status'] for i in (IDS[0], IDS[2])] == ['ACTIVATED', 'ACTIVATED']
+
+
+def test_a_call_level_error_for_one_instance_is_that_instances_failure():
+    env = Emulated({'instances': [{'instance_id': IDS[0], 'status': 'Stopped'}],
+                    'behaviour': {'single_instance_errors': 'call_level'}})
+    ctx, outcome = converge(env, IDS[:1], precheck=False)
+    assert outcome.failures[IDS[0]]['code'] == 'InstanceNotRunning' and outcome.failures[IDS[0]]['stage'] == 'install'
+
+
+def test_a_freshly_started_instance_waits_for_cloud_assistant():
+    env = Emulated({'instances': [{'instance_id': IDS[0], 'started_seconds_ago': 20,
+                                   'cloud_assistant_after_seconds': 60}]})
+    ctx, outcome = converge(env, IDS[:1])
+    assert outcome.failures == {} and outcome.records[IDS[0]]['status'] == 'ACTIVATED'
+
+
+def test_a_clear_proxy_password_is_compared_and_never_returned():
+    env = Emulated({'instance_count': 2, 'behaviour': {'proxy_password': 'clear'}})
+    proxy = {'data_proxy_setting': 'CUSTOM', 'proxy_host': 'proxy.local', 'proxy_port': 3128,
+             'proxy_password': 'pw-Clear+/=%&"'}
+    converge(env, IDS[:2], settings=proxy)
+    env.reset_log()
+    ctx, again = converge(env, IDS[:2], settings=proxy)
+    assert env.writes() == [] and not again.changed, 'same password: nothing sent'
+    assert 'pw-Clear' not in repr(again.records) and 'pw-Clear' not in repr(again.before)
+    ctx, changed = converge(env, IDS[:2], settings=dict(proxy, proxy_password='another-one'))
+    assert env.writes() == ['UpdateClientSettings'] * 2 and changed.changed

@@ -25,7 +25,7 @@ def test_waits_until_done_and_explains_failures_with_the_task_error_code():
     env = Emulated({'instances': [{'instance_id': IDS[0]}, {'instance_id': IDS[1], 'install_fails': True}]})
     ctx = env.context()
     outcome, issued = start(env, ctx, IDS[:2])
-    _waiting.wait_for(ctx, _adapters.EcsClients(), 'install', issued, outcome, ctx.schedule(), {})
+    _waiting.wait_for(ctx, _adapters.EcsClients(), 'install', issued, outcome, ctx.schedule(), baseline={})
     assert outcome.records[IDS[0]]['status'] == 'ACTIVATED' and IDS[0] not in outcome.failures
     failure = outcome.failures[IDS[1]]
     assert failure['code'] == 'INSTALL_FAILED' and 'errorCode' in failure['message'] and failure['stage'] == 'install'
@@ -36,6 +36,6 @@ def test_timeout_reports_the_last_task_state():
     env = Emulated({'instance_count': 1, 'task_seconds': {'install': 600}})
     ctx = env.context(wait_timeout=20)
     outcome, issued = start(env, ctx, IDS[:1])
-    _waiting.wait_for(ctx, _adapters.EcsClients(), 'install', issued, outcome, ctx.schedule(), {})
+    _waiting.wait_for(ctx, _adapters.EcsClients(), 'install', issued, outcome, ctx.schedule(), baseline={})
     failure = outcome.failures[IDS[0]]
     assert failure['code'] == 'WaitTimeout' and '"description": "created"' in failure['message']
