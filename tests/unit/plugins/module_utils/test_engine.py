@@ -340,7 +340,7 @@ def test_capped_or_short_pages_never_lead_to_an_install_on_an_existing_client(be
 def test_progress_minus_one_fails_only_the_items_that_failed():
     env = Emulated({'instances': [{'instance_id': IDS[0]}, {'instance_id': IDS[1], 'install_fails': True},
                                   {'instance_id': IDS[2]}],
-                    'behaviour': {'partial_task_progress': 'minus_one', 'record_lag_seconds': 45}})
+                    'behaviour': {'partial_task_progress': 'minus_one', 'record_lag_seconds': 90}})
     ctx, outcome = converge(env, IDS[:3])
     assert set(outcome.failures) == {IDS[1]}
     assert [outcome.records[i]['status'] for i in (IDS[0], IDS[2])] == ['ACTIVATED', 'ACTIVATED']
