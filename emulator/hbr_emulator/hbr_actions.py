@@ -191,6 +191,11 @@ def update_client_settings(service, params):
     password = params['ProxyPassword'] if params.get('ProxyPassword') is not None else client['proxy_password']
     service.store.execute('UPDATE clients SET settings=?, proxy_password=?, updated=? WHERE client_id=?',
                           (json.dumps(settings), password, service.clock(), client['client_id']))
+    if client['client_type'] == 'ECS_AGENT' and params.get('UseHttps') is not None:
+        # SAP HANA clients show UseHttps as a field of their own in DescribeClients
+        service.store.execute('UPDATE clients SET use_https=? WHERE client_id=?',
+                              (int(str(params['UseHttps']).lower() == 'true'), client['client_id']))
+    service.page_cache.forget(client['client_id'])
     return envelope()
 
 

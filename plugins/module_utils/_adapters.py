@@ -70,12 +70,21 @@ class EcsClients:
     def blank_record(self):
         return {'client_type': 'ECS_CLIENT', 'settings': {}, 'tags': {}}
 
+    def delete(self, ctx, record):
+        """Delete the client record (DeleteBackupClient; the service refuses while it has heartbeats)."""
+        return ctx.api.call('DeleteBackupClient', {'ClientId': record['client_id']})
+
     def settings_params(self, record):
         return {'ClientId': record['client_id']}
 
 
 class HanaClients:
     """SAP HANA backup clients (ClientType ECS_AGENT) of one vault and cluster."""
+
+    def read_by_client_ids(self, ctx, client_ids):
+        wanted = set(client_ids)
+        current = describe_hana_clients(ctx.api, self.vault_id, self.cluster_id)
+        return dict((iid, record) for iid, record in current.items() if record.get('client_id') in wanted)
 
     kind = 'SAP HANA'
     batch_limits = {'install': 20, 'uninstall': 1, 'upgrade': 1}
@@ -112,6 +121,9 @@ class HanaClients:
     def blank_record(self):
         return {'vault_id': self.vault_id, 'cluster_id': self.cluster_id, 'client_type': 'ECS_AGENT',
                 'settings': {}, 'tags': {}}
+
+    def delete(self, ctx, record):
+        return ctx.api.call('DeleteClient', {'VaultId': self.vault_id, 'ClientId': record['client_id']})
 
     def settings_params(self, record):
         return {'ClientId': record['client_id'], 'VaultId': self.vault_id}

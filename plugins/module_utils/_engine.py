@@ -26,6 +26,7 @@ from ._lock import HAS_FCNTL
 from ._model import PHASES, TRANSITIONAL, action_for, needs_phase, phases_for, predict, record_signature, status_of
 from ._outcome import Outcome
 from ._precheck import Precheck
+from ._purge import purge_records
 from ._settings import apply_settings
 from ._tasks import PollSchedule
 from ._waiting import settle_transitional, wait_for
@@ -77,7 +78,7 @@ class ConvergeRequest:
     """What the task asks for, as plain values."""
 
     def __init__(self, *, instance_ids=None, client_ids=None, state='present', settings=None,
-                 update_proxy_password='on_create', retry_failed=False, precheck=True):
+                 update_proxy_password='on_create', retry_failed=False, precheck=True, purge=False):
         self.instance_ids = list(instance_ids or [])
         self.client_ids = list(client_ids or [])
         self.state = state
@@ -85,6 +86,7 @@ class ConvergeRequest:
         self.update_proxy_password = update_proxy_password
         self.retry_failed = retry_failed
         self.precheck = precheck
+        self.purge = purge and state == 'absent'
 
 
 class _Run:
@@ -117,6 +119,8 @@ def converge(ctx, clients, request):
     if request.settings and request.state != 'absent':
         active = [iid for iid in targets if iid not in run.outcome.failures]
         apply_settings(ctx, clients, request, active, run.outcome, run.created)
+    if request.purge and (ctx.wait or ctx.check_mode):
+        purge_records(ctx, clients, targets, run.outcome)
     return run.outcome
 
 
@@ -124,11 +128,13 @@ def _resolve_client_ids(run, targets):
     found = run.clients.read_by_client_ids(run.ctx, run.request.client_ids)
     by_client = dict((record['client_id'], iid) for iid, record in found.items())
     missing = [cid for cid in run.request.client_ids if cid not in by_client]
+    if missing and run.request.state == 'absent':
+        missing = []  # a client that has no record any more is already absent
     if missing:
         raise HbrConfigError('client_ids', 'client_ids has ids that match no %s client: %s; check the ids '
                                            '(hbr_client_info lists them)' % (run.clients.kind, ', '.join(missing)))
     merged = list(targets)
-    merged.extend(by_client[cid] for cid in run.request.client_ids if by_client[cid] not in merged)
+    merged.extend(by_client[cid] for cid in run.request.client_ids if cid in by_client and by_client[cid] not in merged)
     return merged
 
 
@@ -146,7 +152,8 @@ def _run_phase(run, phase, targets):
         _report_failed_clients(run, targets)
         if not todo:
             return True
-        todo, starting = run.precheck.split(todo, outcome, phase)
+        # with purge, an instance that is gone (an orphaned client) skips the uninstall; its record is deleted
+        todo, starting = run.precheck.split(todo, outcome, phase, keep_gone=run.request.purge)
         if starting and not ctx.check_mode:
             todo += run.precheck.wait_for_assistant(starting, outcome, phase, run.schedule)
         elif starting:

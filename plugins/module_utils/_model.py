@@ -149,9 +149,9 @@ SETTINGS = (
 SETTING_OPTIONS = tuple(setting.option for setting in SETTINGS)
 SETTING_FIELDS = dict((setting.option, setting.field) for setting in SETTINGS)
 PROXY_OPTIONS = ('data_proxy_setting', 'proxy_host', 'proxy_port', 'proxy_user')
-# SAP HANA clients take only these through UpdateClientSettings (with their VaultId).
-HANA_SETTING_OPTIONS = ('use_https', 'data_network_type', 'max_cpu_core', 'max_worker', 'max_memory',
-                        'alert_on_partial_complete')
+# The settings of SAP HANA clients that DescribeClients returns (UseHttps, NetworkType), so that they
+# can be compared; they are changed with UpdateClientSettings and the client's VaultId.
+HANA_SETTING_OPTIONS = ('use_https', 'data_network_type')
 
 
 def settings_argument_spec():
@@ -247,7 +247,7 @@ def normalize_hana_client(raw):
     check_identity_fields(renamed, 'DescribeClients')
     record = camel_dict_to_snake_dict(renamed)
     record['use_https'] = to_bool(raw.get('UseHttps'))
-    record.setdefault('settings', {'use_https': record['use_https'], 'data_network_type': raw.get('NetworkType')})
+    record['settings'] = {'use_https': record['use_https'], 'data_network_type': raw.get('NetworkType') or None}
     record.setdefault('tags', {})
     return record
 

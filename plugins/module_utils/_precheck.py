@@ -47,6 +47,15 @@ def _assisted(ecs_api, common, instance_ids, concurrency):
     return set(e.get('InstanceId') for page in pages for e in page if str(e.get('CloudAssistantStatus')).lower() == 'true')
 
 
+def existing_instances(ecs_api, region, instance_ids, concurrency=4):
+    """The instances among ``instance_ids`` that ECS knows (in any state)."""
+    def describe(chunk):
+        return read_pages(ecs_api, 'DescribeInstances', {'RegionId': region, 'InstanceIds': chunk},
+                          ('Instances', 'Instance'), key='InstanceId', page_size=ECS_DESCRIBE_CHUNK)
+    pages = run_concurrently(describe, chunks(list(instance_ids), ECS_DESCRIBE_CHUNK), concurrency)
+    return set(instance.get('InstanceId') for page in pages for instance in page)
+
+
 def started_at(instance):
     """Unix seconds of an ECS instance's StartTime (ECS writes 2024-01-02T03:04Z), or None."""
     text = str(instance.get('StartTime') or '')
@@ -110,7 +119,7 @@ class Precheck:
         self.clock = clock
         self.verdicts = {}
 
-    def split(self, todo, outcome, phase):
+    def split(self, todo, outcome, phase, keep_gone=False):
         """(usable, starting): the instances of ``todo`` worth acting on now, and those whose Cloud
         Assistant is still starting; the others fail with the code HBR would give."""
         if self.ecs_api is None:
@@ -129,6 +138,8 @@ class Precheck:
             code = self.verdicts.get(iid, '')
             if code == 'CloudAssistStarting':
                 starting.append(iid)
+            elif code == 'InstanceNotExists' and keep_gone:
+                continue
             elif code:
                 outcome.fail(iid, code, '%s; no %s was attempted' % (PRECHECK_MESSAGES[code], phase), 'precheck')
             else:

@@ -61,15 +61,16 @@ options:
     elements: str
   client_ids:
     description:
-      - HBR client ids (C(c-...)) to manage, in addition to O(instance_ids). Every id must match an existing ECS
-        client, otherwise the task fails before any change.
+      - HBR client ids (C(c-...)) to manage, in addition to O(instance_ids). With V(present) and V(latest), every
+        id must match an existing ECS client, otherwise the task fails before any change; with V(absent), an id that
+        has no record any more is already absent.
     type: list
     elements: str
   state:
     description:
       - V(present) - a client is installed and C(ACTIVATED) on every instance.
       - V(absent) - no client is installed (uninstalled; HBR then shows C(STOPPED)). Backup resources are kept;
-        use M(alicloud.hbr.hbr_client_resources) to delete them.
+        use M(alicloud.hbr.hbr_client_resources) to delete them, or O(purge) to delete the client records too.
       - V(latest) - like V(present), and every client runs the newest version (C(ClientVersion) equals
         C(MaxClientVersion)), upgrading where needed.
     type: str
@@ -96,7 +97,8 @@ options:
   proxy_password:
     description:
       - Custom proxy password, with O(data_proxy_setting=CUSTOM). Never logged nor returned.
-      - HBR returns it masked, so it cannot be compared; see O(update_proxy_password).
+      - When HBR returns it masked it cannot be compared; see O(update_proxy_password). When HBR returns it in
+        clear, it is compared (as a SHA-256 digest, never kept nor returned) and sent only when it differs.
     type: str
   update_proxy_password:
     description:
@@ -123,6 +125,18 @@ options:
   alert_on_partial_complete:
     description: Raise alerts for backup jobs that complete only partially.
     type: bool
+  purge:
+    description:
+      - With O(state=absent), after the uninstall, delete the client record (DeleteBackupClient; DeleteClient for SAP
+        HANA clients), with the plans, jobs and snapshots HBR keeps for it. A second run finds no record and
+        reports C(changed=false).
+      - Orphaned clients (their ECS instance was released) cannot be uninstalled; with O(purge=true) their uninstall
+        is skipped (the precheck finds the instance gone) and their record is deleted.
+      - HBR refuses to delete a client that sent a heartbeat within the last hour. Such clients fail on their own,
+        with the time after which a re-run succeeds; the others are deleted.
+      - Needs O(wait=true).
+    type: bool
+    default: false
   retry_failed:
     description:
       - Act again on clients whose last install, upgrade or uninstall failed (see the table above). By default they
@@ -137,6 +151,10 @@ options:
       - Needs C(ecs:DescribeInstances) and C(ecs:DescribeCloudAssistantStatus). Without them the module warns and
         lets HBR report those instances.
       - Only the instances that need an action are checked; a run with nothing to do reads nothing from ECS.
+      - An instance started less than 10 minutes ago whose Cloud Assistant is not running yet is waited for (within
+        O(wait_timeout)), as a freshly created instance needs time for it; an instance running longer without it
+        fails at once.
+      - Needs the region of the instances (O(alicloud_region), or the region of a regional O(hbr_endpoint)).
     type: bool
     default: true
   ecs_endpoint:
@@ -147,8 +165,11 @@ options:
     type: str
   vault_id:
     description:
-      - Backup vault of SAP HANA clients. With O(cluster_id) it selects the SAP HANA path (CreateClients, read with
-        DescribeClients); only O(state=present) is supported there.
+      - Backup vault of SAP HANA clients. With O(cluster_id) it selects SAP HANA clients (read with DescribeClients).
+        V(present) creates them (CreateClients), V(latest) upgrades them (UpgradeClient), V(absent) uninstalls them
+        (UninstallClient, and DeleteClient with O(purge)), through the same engine as ECS clients.
+      - Their settings O(use_https) and O(data_network_type) are compared and changed (UpdateClientSettings with
+        the vault id); the other settings do not apply to them.
     type: str
   cluster_id:
     description: SAP HANA instance (cluster) id, with O(vault_id).
@@ -200,12 +221,21 @@ attributes:
 notes:
   - Concurrent runs on the same controller (for example one per host with forks) take a short lock file in the
     temporary directory while they re-read the clients they are about to change and send their writes, so that
-    two runs over overlapping instances never install twice; the second one waits for the first one's task. Runs
-    from different controllers are not coordinated.
+    two runs over overlapping instances never install twice; the second one waits for the first one's task.
   - Failures are per instance. Instances that converged are returned and make the task C(changed); the task fails
     with a message naming each other instance and its error code, and a RV(failures) list.
   - An install, uninstall or upgrade whose answer was lost (dropped connection, timeout) is never sent again
-    blindly. The module reads the clients and re-sends only for instances that still need it.
+    blindly. The module reads the clients until they show the write (for up to 30 seconds, since a client record
+    may lag behind its task) and re-sends only for instances that still show nothing.
+  - Outcomes are taken from a client record only once it has moved from what it was before the write (a record
+    may keep its old status until the task ends), and from each instance's own DescribeTask result item (a task's
+    Progress -1 fails only the items that failed). An item its task reports done is confirmed by its record, or
+    taken from the task after 60 seconds.
+  - Reads page through every page until TotalCount clients are found (pages may be capped or short); a read that
+    stays short fails the task before anything is written.
+  - Runs from different controllers (AWX execution nodes) are not locked against each other. Each group of
+    instances is read again right before its writes, in a different order on each run, which narrows the window;
+    keep HBR job templates from overlapping (see the AWX guide).
 seealso:
   - module: alicloud.hbr.hbr_client_info
   - module: alicloud.hbr.hbr_client_resources
@@ -367,7 +397,7 @@ from ..module_utils._connection import cross_account_argument_spec
 from ..module_utils._engine import Context, ConvergeRequest, converge
 from ..module_utils._errors import HbrApiError, HbrConfigError
 from ..module_utils._lock import WriteLock
-from ..module_utils._model import SETTING_OPTIONS, cross_account_params, settings_argument_spec
+from ..module_utils._model import HANA_SETTING_OPTIONS, SETTING_OPTIONS, cross_account_params, settings_argument_spec
 from ..module_utils._module import HbrModule
 from ..module_utils._results import build_diff, converge_result, failure_message, result_order
 from ..module_utils._validation import (validate_client_ids, validate_cluster_id, validate_cross_account,
@@ -382,6 +412,7 @@ def argument_spec():
         client_ids=dict(type='list', elements='str'),
         state=dict(type='str', choices=['present', 'absent', 'latest'], default='present'),
         update_proxy_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
+        purge=dict(type='bool', default=False),
         retry_failed=dict(type='bool', default=False),
         precheck_instances=dict(type='bool', default=True),
         ecs_endpoint=dict(type='str', fallback=(env_fallback, ['ALICLOUD_ECS_ENDPOINT'])),
@@ -421,6 +452,10 @@ def validate(params):
         if used:
             raise HbrConfigError(used[0], '%s only applies to SAP HANA clients; set vault_id and cluster_id, or drop '
                                           '%s' % (used[0], used[0]))
+    if params['purge'] and params['state'] != 'absent':
+        raise HbrConfigError('purge', 'purge deletes client records and only applies with state absent')
+    if params['purge'] and not params['wait']:
+        raise HbrConfigError('purge', 'purge needs wait: true (records are deleted once the uninstall has finished)')
     if settings and params['state'] == 'absent':
         raise HbrConfigError(sorted(settings)[0], 'settings (%s) cannot be applied with state absent; drop them '
                                                   'or use state present' % ', '.join(sorted(settings)))
@@ -433,12 +468,9 @@ def validate_hana(params, settings):
         raise HbrConfigError(missing, 'SAP HANA clients need both vault_id and cluster_id; %s is missing' % missing)
     validate_vault_id(params['vault_id'])
     validate_cluster_id(params['cluster_id'])
-    if params['state'] != 'present':
-        raise HbrConfigError('state', 'state %s is not supported for SAP HANA clients (vault_id); only present is'
-                             % params['state'])
     if params['client_ids']:
         raise HbrConfigError('client_ids', 'SAP HANA clients are selected by instance_ids; drop client_ids')
-    unsupported = sorted(o for o in settings if o != 'use_https')
+    unsupported = sorted(o for o in settings if o not in HANA_SETTING_OPTIONS)
     if unsupported:
         raise HbrConfigError(unsupported[0], '%s cannot be set on SAP HANA clients (vault_id); drop it'
                              % unsupported[0])
@@ -483,9 +515,10 @@ def run(module):
         module.fail_config(exc)
     clients = client_kind(params)
     request = ConvergeRequest(instance_ids=params['instance_ids'], client_ids=params['client_ids'],
-                              state=params['state'], settings=settings if not params['vault_id'] else {},
+                              state=params['state'], settings=settings,
                               update_proxy_password=params['update_proxy_password'],
-                              retry_failed=params['retry_failed'], precheck=params['precheck_instances'])
+                              retry_failed=params['retry_failed'], precheck=params['precheck_instances'],
+                              purge=params['purge'])
     try:
         outcome = converge(context(module, clients), clients, request)
     except HbrConfigError as exc:

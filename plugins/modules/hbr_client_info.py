@@ -54,6 +54,15 @@ options:
   vault_id:
     description: List the SAP HANA clients (C(ECS_AGENT)) of this vault instead.
     type: str
+  check_instances:
+    description:
+      - Read the clients' instances from ECS (C(DescribeInstances), 100 per call) and add C(orphaned) to every
+        record - V(true) when the instance no longer exists (released), so its client can never back up again.
+        Remove such clients with M(alicloud.hbr.hbr_client) O(alicloud.hbr.hbr_client#module:state=absent) and
+        O(alicloud.hbr.hbr_client#module:purge=true).
+      - Needs C(ecs:DescribeInstances) and the region of the instances (O(alicloud_region)).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - alicloud.hbr.hbr
   - alicloud.hbr.hbr.cross_account
@@ -89,6 +98,18 @@ EXAMPLES = r'''
     client_ids: "{{ attention.clients | map(attribute='client_id') | list }}"
     state: absent
 
+- name: Clients whose ECS instance was released (orphans)
+  alicloud.hbr.hbr_client_info:
+    check_instances: true
+  register: listed
+
+- name: Delete the orphans' records
+  alicloud.hbr.hbr_client:
+    client_ids: "{{ listed.clients | selectattr('orphaned') | map(attribute='client_id') | list }}"
+    state: absent
+    purge: true
+  when: listed.clients | selectattr('orphaned') | list | length > 0
+
 - name: SAP HANA clients of a vault
   alicloud.hbr.hbr_client_info:
     vault_id: v-0001abcdefghij01234
@@ -99,7 +120,8 @@ clients:
   description:
     - The matching clients, V([]) when none. Keys match M(alicloud.hbr.hbr_client)'s options (C(instance_id),
       C(client_id), C(settings) under the option names and types), so a record can be fed back.
-    - SAP HANA clients (O(vault_id)) have the DescribeClients fields in snake_case instead.
+    - SAP HANA clients (O(vault_id)) have the same keys (C(max_client_version), C(last_heart_beat_time)...), plus
+      C(vault_id) and C(cluster_id).
   returned: always
   type: list
   elements: dict
@@ -136,6 +158,19 @@ clients:
       description: Tags as a dict.
       type: dict
       sample: {env: prod}
+    orphaned:
+      description: V(true) when the client's ECS instance no longer exists.
+      type: bool
+      returned: with O(check_instances=true)
+      sample: false
+    vault_id:
+      description: Vault of a SAP HANA client.
+      type: str
+      returned: with O(vault_id)
+    cluster_id:
+      description: SAP HANA instance (cluster) of a SAP HANA client.
+      type: str
+      returned: with O(vault_id)
   sample: []
 '''
 
@@ -143,6 +178,7 @@ from ..module_utils._connection import cross_account_argument_spec
 from ..module_utils._errors import HbrApiError, HbrConfigError
 from ..module_utils._model import STATUS_TABLE, cross_account_params, normalize_client
 from ..module_utils._module import HbrModule
+from ..module_utils._precheck import existing_instances
 from ..module_utils._reads import describe_backup_clients, describe_hana_clients
 from ..module_utils._validation import (validate_client_ids, validate_cluster_id, validate_cross_account,
                                         validate_instance_ids, validate_tags, validate_vault_id)
@@ -158,6 +194,7 @@ def argument_spec():
         filters=dict(type='dict'),
         status=dict(type='list', elements='str', choices=list(STATUS_TABLE)),
         vault_id=dict(type='str'),
+        check_instances=dict(type='bool', default=False),
         **cross_account_argument_spec()
     )
 
@@ -220,6 +257,20 @@ def read(module):
     return [normalize_client(raw) for raw in raws]
 
 
+def mark_orphans(module, clients):
+    """Add `orphaned` to every record: its instance is unknown to ECS."""
+    if not module.region():
+        module.fail_config(HbrConfigError('alicloud_region', 'check_instances reads the instances from ECS and needs '
+                                                             'their region: set alicloud_region'))
+    ids = sorted(set(c['instance_id'] for c in clients if c.get('instance_id')))
+    try:
+        existing = existing_instances(module.ecs_client(), module.region(), ids) if ids else set()
+    except HbrApiError as exc:
+        module.fail_api(exc, msg='Reading the instances from ECS failed (check_instances needs ecs:DescribeInstances)')
+    for client in clients:
+        client['orphaned'] = client.get('instance_id') not in existing
+
+
 def main():
     module = HbrModule(argument_spec=argument_spec(), supports_check_mode=True)
     try:
@@ -232,6 +283,8 @@ def main():
         module.fail_api(exc, msg='Listing HBR clients failed')
     if module.params['status']:
         clients = [c for c in clients if c.get('status') in module.params['status']]
+    if module.params['check_instances']:
+        mark_orphans(module, clients)
     module.exit_json(changed=False, clients=clients)
 
 

@@ -72,7 +72,8 @@ class Emulated:
     def writes(self):
         return [a for a in self.api.actions() if a in ('InstallBackupClients', 'UninstallBackupClients',
                                                        'UpgradeBackupClients', 'UpdateClientSettings',
-                                                       'CreateClients', 'DeleteBackupClientResource')]
+                                                       'CreateClients', 'DeleteBackupClientResource', 'DeleteBackupClient',
+                                                       'DeleteClient', 'UninstallClient', 'UpgradeClient')]
 
     def reset_log(self):
         self.api.log = []

@@ -247,11 +247,13 @@ def test_ambiguous_failure_before_applying_is_resent():
     assert all(c['AppliedInstalls'] == 1 for c in env.state()['clients'])
 
 
-def test_unknown_client_ids_fail_before_any_write():
+def test_unknown_client_ids_fail_before_any_write_unless_absent():
     env = Emulated({'instances': [{'instance_id': IDS[0], 'client': {'status': 'ACTIVATED'}}]})
     with pytest.raises(_errors.HbrConfigError) as info:
-        converge(env, [], 'absent', client_ids=['c-000doesnotexist0000'])
+        converge(env, [], 'latest', client_ids=['c-000doesnotexist0000'])
     assert info.value.option == 'client_ids' and env.writes() == []
+    ctx, outcome = converge(env, [], 'absent', client_ids=['c-000doesnotexist0000'])
+    assert not outcome.changed and outcome.failures == {} and env.writes() == [], 'no record: already absent'
 
 
 def test_client_ids_select_their_instances():
@@ -371,3 +373,54 @@ def test_a_clear_proxy_password_is_compared_and_never_returned():
     assert 'pw-Clear' not in repr(again.records) and 'pw-Clear' not in repr(again.before)
     ctx, changed = converge(env, IDS[:2], settings=dict(proxy, proxy_password='another-one'))
     assert env.writes() == ['UpdateClientSettings'] * 2 and changed.changed
+
+
+# The whole lifecycle: purge, orphans, SAP HANA latest and absent.
+
+def test_purge_uninstalls_then_deletes_the_records_and_is_then_idempotent():
+    env = Emulated({'instances': [{'instance_id': iid, 'client': {'status': 'ACTIVATED'}} for iid in IDS[:30]]})
+    ctx, predicted = converge(env, IDS[:30], 'absent', purge=True, check_mode=True)
+    assert predicted.changed and predicted.records == {} and env.writes() == []
+    ctx, outcome = converge(env, IDS[:30], 'absent', purge=True)
+    assert outcome.failures == {} and outcome.records == {} and env.state()['clients'] == []
+    assert env.writes().count('DeleteBackupClient') == 30 and env.writes().count('UninstallBackupClients') == 2
+    env.reset_log()
+    ctx, again = converge(env, IDS[:30], 'absent', purge=True)
+    assert not again.changed and env.writes() == []
+
+
+def test_orphaned_clients_skip_the_uninstall_and_lose_their_record():
+    env = Emulated({'instances': [{'instance_id': iid, 'client': {'status': 'ACTIVATED'}} for iid in IDS[:4]]})
+    for iid in IDS[:2]:
+        env.service.release_instance(iid)
+    ctx, outcome = converge(env, IDS[:4], 'absent', purge=True)
+    assert outcome.failures == {} and env.state()['clients'] == []
+    uninstalled = [p['InstanceIds'] for a, p in env.api.log if a == 'UninstallBackupClients']
+    assert all(IDS[0] not in ids and IDS[1] not in ids for ids in uninstalled)
+
+
+def test_the_heartbeat_rule_names_the_clients_and_when_to_run_again():
+    env = Emulated({'instances': [{'instance_id': iid, 'client': {'status': 'ACTIVATED'}} for iid in IDS[:3]],
+                    'behaviour': {'delete_quiet_seconds': 3600}})
+    ctx, outcome = converge(env, IDS[:2], 'absent', purge=True)
+    assert sorted(outcome.failures) == IDS[:2] and outcome.changed, 'uninstalled, but the records stay for now'
+    for failure in outcome.failures.values():
+        assert failure['stage'] == 'delete' and 'run again after' in failure['message']
+    assert len(env.state()['clients']) == 3
+
+
+def test_sap_hana_latest_settings_and_absent_with_purge():
+    env = Emulated({'instances': [{'instance_id': 'i-hana00000000000000%d' % n} for n in range(2)],
+                    'client_version': '2.13.0', 'max_client_version': '2.14.0'})
+    ids = ['i-hana000000000000000', 'i-hana000000000000001']
+    hana = _adapters.HanaClients('v-0001abcdefghij01234', 'cl-0001abcdefghij01234')
+    ctx, latest = converge(env, ids, 'latest', clients=hana, settings={'use_https': True})
+    assert latest.failures == {}
+    assert [r['client_version'] for r in latest.records.values()] == ['2.14.0', '2.14.0']
+    assert all(r['settings']['use_https'] is True for r in latest.records.values())
+    env.reset_log()
+    ctx, again = converge(env, ids, 'latest', clients=hana, settings={'use_https': True})
+    assert not again.changed and env.writes() == []
+    ctx, gone = converge(env, ids, 'absent', clients=hana, purge=True)
+    assert gone.failures == {} and gone.records == {} and env.state()['clients'] == []
+    assert env.writes().count('UninstallClient') == 2 and env.writes().count('DeleteClient') == 2

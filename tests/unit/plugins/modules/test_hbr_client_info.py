@@ -44,3 +44,12 @@ def test_lists_filters_and_never_writes(monkeypatch, capsys):
     tagged = run_module(hbr_client_info, {'tags': {'env': 'dev'}}, env, monkeypatch, capsys)
     assert tagged['clients'] == []
     assert env.writes() == []
+
+
+def test_check_instances_flags_exactly_the_orphans(monkeypatch, capsys):
+    env = fleet()
+    env.service.release_instance(IDS[1])
+    result = run_module(hbr_client_info, {'instance_ids': IDS, 'check_instances': True}, env, monkeypatch, capsys)
+    flags = dict((c['instance_id'], c['orphaned']) for c in result['clients'])
+    assert flags == {IDS[0]: False, IDS[1]: True, IDS[2]: False}
+    assert [a for a in env.ecs.actions()] == ['DescribeInstances'] and env.writes() == []
