@@ -34,8 +34,10 @@ def purge_records(ctx, clients, targets, outcome):
             try:
                 clients.delete(ctx, record)
             except HbrApiError as exc:
-                outcome.fail(iid, exc.code or 'ApiError', refusal_message(record, exc, ctx.clock()), 'delete')
-                return
+                # a retried delete whose first answer was lost finds nothing to delete: look before failing
+                if clients.read(ctx, [iid]).get(iid) is not None:
+                    outcome.fail(iid, exc.code or 'ApiError', refusal_message(record, exc, ctx.clock()), 'delete')
+                    return
         outcome.set_record(iid, None)
         outcome.mark_changed(iid)
 

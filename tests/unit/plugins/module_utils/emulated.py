@@ -4,7 +4,10 @@
 
 from __future__ import absolute_import, division, print_function
 
-from ansible_collections.alicloud.hbr.plugins.module_utils import _connection, _engine, _rpc, _signing
+import os
+import random
+
+from ansible_collections.alicloud.hbr.plugins.module_utils import _connection, _engine, _errors, _rpc, _signing
 from ansible_collections.alicloud.hbr.plugins.module_utils._credentials import Credentials
 
 
@@ -51,12 +54,42 @@ class InProcessApi(_rpc.RpcClient):
         return [action for action, _flat in self.log]
 
 
+# HBR_EMULATOR_PROFILE=strict runs the convergence tests with every open service behaviour on at once
+# (make test runs them both ways); a scenario's own behaviour options win.
+STRICT = {'record_lag_seconds': 2, 'page_size_cap': 50, 'short_page_rate': 0.2, 'partial_task_progress': 'minus_one',
+          'single_instance_errors': 'call_level', 'proxy_password': 'clear'}
+STRICT_DROP_RATE = 0.05
+
+
+def strict():
+    return os.environ.get('HBR_EMULATOR_PROFILE') == 'strict'
+
+
+class DroppedAnswers:
+    """A fault: the action is applied, then its answer is lost (an ambiguous failure), at a seeded rate."""
+
+    def __init__(self, rate, then=None, seed=11):
+        self.rate, self.then, self.rng = rate, then, random.Random(seed)
+        self.dropped = 0
+
+    def __call__(self, action, params):
+        if self.then:
+            self.then(action, params)
+        if self.rng.random() < self.rate:
+            self.dropped += 1
+            raise _errors.HbrApiError('dropped', code='ConnectionDropped', action=action, ambiguous=True)
+
+
 class Emulated:
     def __init__(self, scenario, fault=None):
         from hbr_emulator.service import Service
         self.clock = FakeClock()
         scenario = dict(scenario)
         scenario.setdefault('task_seconds', {'install': 5, 'uninstall': 3, 'upgrade': 5, 'create': 5})
+        if strict():
+            scenario['behaviour'] = dict(STRICT, **scenario.get('behaviour', {}))
+            scenario.setdefault('faults', {'seed': 5})
+            fault = DroppedAnswers(STRICT_DROP_RATE, then=fault)
         self.service = Service(scenario, clock=self.clock.time)
         self.api = InProcessApi(self.service, self.clock, fault=fault)
         self.ecs = InProcessApi(self.service, self.clock, api_version=_connection.ECS_API_VERSION)
