@@ -50,11 +50,21 @@ def result_order(requested, outcome):
     return requested + [iid for iid in outcome.records if iid not in seen]
 
 
+# The keys hbr_client documents for each record (RETURN). Only these are returned: a fleet of
+# thousands is returned on every run, and Ansible's result processing costs per byte.
+RECORD_KEYS = ('instance_id', 'client_id', 'client_type', 'status', 'client_version', 'max_client_version',
+               'backup_status', 'settings', 'tags', 'zone_id', 'last_heart_beat_time', 'vault_id', 'cluster_id')
+
+
+def public_record(record):
+    return dict((key, record[key]) for key in RECORD_KEYS if key in record)
+
+
 def converge_result(outcome, order):
     """The documented return values of hbr_client (without the diff)."""
     return dict(changed=outcome.changed, task_ids=list(outcome.task_ids),
                 changed_instance_ids=[iid for iid in order if iid in outcome.changed_instances],
-                clients=[outcome.records[iid] for iid in order if outcome.records.get(iid)])
+                clients=[public_record(outcome.records[iid]) for iid in order if outcome.records.get(iid)])
 
 
 def failure_message(failures, total, goal):

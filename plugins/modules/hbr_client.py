@@ -295,8 +295,9 @@ EXAMPLES = r'''
 RETURN = r'''
 clients:
   description:
-    - The final client record of every target instance that has one (predicted in check mode). Keys match this
-      module's options, so a record can be fed back.
+    - The final client record of every target instance that has one (predicted in check mode), with the keys
+      below (M(alicloud.hbr.hbr_client_info) returns every field HBR has). Keys match this module's options, so a
+      record can be fed back.
   returned: always
   type: list
   elements: dict
@@ -343,6 +344,20 @@ clients:
       description: Last heartbeat, Unix seconds.
       type: int
       sample: 1795420800
+    client_type:
+      description: V(ECS_CLIENT), or V(ECS_AGENT) for SAP HANA clients.
+      type: str
+      sample: ECS_CLIENT
+    vault_id:
+      description: Vault of a SAP HANA client.
+      type: str
+      returned: for SAP HANA clients
+      sample: v-0001abcdefghij01234
+    cluster_id:
+      description: SAP HANA instance (cluster) of a SAP HANA client.
+      type: str
+      returned: for SAP HANA clients
+      sample: cl-0001abcdefghij01234
 changed_instance_ids:
   description: The instances this run changed (would change, in check mode), for per-host reporting.
   returned: always
