@@ -125,7 +125,7 @@ def find_chromium():
         if path:
             return path
     if os.environ.get('HBR_SKIP_BROWSER') == '1':
-        pytest.skip('HBR_SKIP_BROWSER=1 and no Chromium on PATH')
+        pytest.skip('no Chromium on PATH: install it with `sudo apt-get install chromium` (or `make browser` as root)')
     raise AssertionError('Chromium is needed to render the report: `make browser` installs Debian\'s chromium')
 
 
