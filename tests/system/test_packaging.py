@@ -89,8 +89,8 @@ def test_protect_playbook_through_ansible_runner_leaks_no_secret(emulator, tmp_p
         # AWX writes the injector's file outside the job's artifacts and deletes it afterwards.
         secrets_dir = tmp_path / 'awx-injected'
         secrets_dir.mkdir(mode=0o700)
-        (secrets_dir / 'aliyun.json').write_text(render_injector(access_key=KEY, secret_key=SECRET,
-                                                                  security_token=STS_TOKEN, region='cn-hangzhou'))
+        injected = render_injector(access_key=KEY, secret_key=SECRET, security_token=STS_TOKEN, region='cn-hangzhou')
+        (secrets_dir / 'aliyun.json').write_text(injected)
         envvars['ALICLOUD_SHARED_CREDENTIALS_FILE'] = str(secrets_dir / 'aliyun.json')
     # Extra variables (a survey's password field) reach the job as a file, as AWX passes them.
     extravars = tmp_path / 'extravars.json'
