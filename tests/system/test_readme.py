@@ -99,7 +99,7 @@ def run_session(commands, cwd):
     process = subprocess.Popen(['bash', '-c', script], cwd=cwd, env=clean_environment(), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        output, _ = process.communicate(timeout=900)
+        output = process.communicate(timeout=900)[0]
     finally:
         try:
             os.killpg(process.pid, signal.SIGTERM)
