@@ -6,11 +6,14 @@ from __future__ import absolute_import, division, print_function
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
 
 import pytest
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from conftest import BIN, COLLECTION, COLLECTIONS_PATH, KEY, SECRET, fleet_inventory  # pylint: disable=import-error
 
@@ -28,6 +31,39 @@ def every_file_contains(root, needles):
                 data = handle.read()
             found.extend((path, n) for n in needles if n.encode('utf-8') in data)
     return found
+
+
+def awx_file_injector(path):
+    """The file injector's template as documented (a YAML block with a `file:` key) in `path`."""
+    with open(os.path.join(COLLECTION, path), encoding='utf-8') as handle:
+        text = handle.read()
+    for block in re.findall(r'```yaml\n(.*?)```', text, re.S) + re.findall(
+            r'\.\. code-block:: yaml\+jinja\n\n(.*?)(?=\n\S)', text, re.S):
+        document = yaml.safe_load(re.sub(r'(?m)^   ', '', block) if block.startswith('   ') else block)
+        if isinstance(document, dict) and 'file' in document:
+            return document['file']['template']
+    raise AssertionError('no file injector in %s' % path)
+
+
+def render_injector(**inputs):
+    """Render the documented template as AWX does: Jinja2's sandbox, the credential's inputs."""
+    template = awx_file_injector('docs/awx.md')
+    return ImmutableSandboxedEnvironment().from_string(template).render(**inputs)
+
+
+def test_awx_file_injector_is_the_same_in_both_guides():
+    assert awx_file_injector('docs/awx.md') == awx_file_injector('docs/docsite/rst/guide_awx.rst')
+
+
+@pytest.mark.parametrize('secret', ['plain-secret', 'a"quote', 'back\\slash"}]', 'new\nline\t<&>\'', '{{ not a template }}'])
+def test_awx_file_injector_escapes_every_value(secret):
+    document = json.loads(render_injector(access_key='ak"1', secret_key=secret, security_token=secret,
+                                          region='cn-hangzhou'))
+    profile = document['profiles'][0]
+    assert (profile['access_key_id'], profile['access_key_secret'], profile['sts_token']) == ('ak"1', secret, secret)
+    assert profile['mode'] == 'StsToken' and document['current'] == profile['name'] == 'awx'
+    without_token = json.loads(render_injector(access_key='ak', secret_key=secret, region='cn-hangzhou'))
+    assert without_token['profiles'][0]['mode'] == 'AK' and without_token['profiles'][0]['sts_token'] == ''
 
 
 @pytest.mark.parametrize('injector', ['env', 'file'])
@@ -53,9 +89,8 @@ def test_protect_playbook_through_ansible_runner_leaks_no_secret(emulator, tmp_p
         # AWX writes the injector's file outside the job's artifacts and deletes it afterwards.
         secrets_dir = tmp_path / 'awx-injected'
         secrets_dir.mkdir(mode=0o700)
-        (secrets_dir / 'aliyun.json').write_text(json.dumps({'current': 'awx', 'profiles': [
-            {'name': 'awx', 'mode': 'StsToken', 'access_key_id': KEY, 'access_key_secret': SECRET,
-             'sts_token': STS_TOKEN}]}))
+        injected = render_injector(access_key=KEY, secret_key=SECRET, security_token=STS_TOKEN, region='cn-hangzhou')
+        (secrets_dir / 'aliyun.json').write_text(injected)
         envvars['ALICLOUD_SHARED_CREDENTIALS_FILE'] = str(secrets_dir / 'aliyun.json')
     # Extra variables (a survey's password field) reach the job as a file, as AWX passes them.
     extravars = tmp_path / 'extravars.json'

@@ -32,7 +32,13 @@ def scenario():
 
 
 def run(command, env, cwd=None):
-    return subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    """Run an Ansible command; any [WARNING] or [DEPRECATION WARNING] line fails the test."""
+    result = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    warnings = [line for line in (result.stdout + result.stderr).splitlines()
+                if line.startswith(('[WARNING]', '[DEPRECATION WARNING]')) and 'implicit localhost' not in line
+                and 'provided hosts list is empty' not in line]
+    assert warnings == [], 'the shipped roles and playbooks must not warn: %s' % warnings
+    return result
 
 
 def recap(output):
@@ -97,13 +103,29 @@ def test_protect_playbook_with_the_role_then_idempotent(emulator, tmp_path):
     assert [clients[i]['Status'] for i in GOOD[:3]] == ['STOPPED', 'STOPPED', 'ACTIVATED']
 
 
+def test_report_playbook_without_warnings_on_an_empty_fleet_and_clear_error_on_a_bad_filter(emulator, tmp_path):
+    running = emulator({'instances': [{'instance_id': GOOD[0]}]})
+    env = running.env(ANSIBLE_DEPRECATION_WARNINGS='true')
+    report = str(tmp_path / 'empty.html')
+    result = run([os.path.join(BIN, 'ansible-playbook'), 'alicloud.hbr.report', '-e', 'fleet_report_path=%s' % report],
+                 env)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert 'Fleet report: %s (0 clients, 0 need attention)' % report in result.stdout
+    running.admin('DELETE', '/_emulator/calls')
+    bad = run([os.path.join(BIN, 'ansible-playbook'), 'alicloud.hbr.report', '-e', json.dumps(
+        {'fleet_report_path': report, 'fleet_report_filters': {'statuses': ['UNKNOWN']}})], env)
+    assert bad.returncode == 2
+    assert 'unknown: statuses' in bad.stdout and 'Filter keys: client_type' in bad.stdout
+    assert running.admin('GET', '/_emulator/calls') == [], 'a bad option fails before any API call'
+
+
 def find_chromium():
     for name in ('chromium', 'chromium-browser', 'google-chrome'):
         path = shutil.which(name)
         if path:
             return path
     if os.environ.get('HBR_SKIP_BROWSER') == '1':
-        pytest.skip('HBR_SKIP_BROWSER=1 and no Chromium on PATH')
+        pytest.skip('no Chromium on PATH: install it with `sudo apt-get install chromium` (or `make browser` as root)')
     raise AssertionError('Chromium is needed to render the report: `make browser` installs Debian\'s chromium')
 
 

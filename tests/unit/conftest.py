@@ -17,6 +17,12 @@ COLLECTION_ROOT = os.path.dirname(os.path.dirname(HERE))
 _parts = COLLECTION_ROOT.split(os.sep)
 if 'ansible_collections' in _parts:
     sys.path.insert(0, os.sep.join(_parts[:len(_parts) - 1 - _parts[::-1].index('ansible_collections')]))
+# The in-process emulator tests import hbr_emulator (standard library only): from the checkout's
+# emulator/ when it is not installed, so `ansible-test units` needs no extra step. A Galaxy tarball
+# has no emulator/ and those tests skip.
+_EMULATOR = os.path.join(COLLECTION_ROOT, 'emulator')
+if os.path.isdir(os.path.join(_EMULATOR, 'hbr_emulator')):
+    sys.path.append(_EMULATOR)
 
 try:
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
