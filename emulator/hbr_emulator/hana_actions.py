@@ -87,7 +87,8 @@ def hana_record(service, row, now):
         'ClientVersion': row['version'], 'ClusterId': row['cluster_id'] or '', 'CreatedTime': int(row['created']),
         'HeartBeatTime': int(row_heartbeat(row, now) or 0), 'InstanceId': row['instance_id'],
         'InstanceName': instance['name'] if instance else '', 'MaxVersion': service.max_client_version,
-        'NetworkType': json.loads(row['settings'] or '{}').get('DataNetworkType') or 'VPC', 'Status': row['status'], 'StatusMessage': '', 'UpdatedTime': int(row['updated']),
+        'NetworkType': json.loads(row['settings'] or '{}').get('DataNetworkType') or 'VPC',
+        'Status': row['status'], 'StatusMessage': '', 'UpdatedTime': int(row['updated']),
         'UseHttps': bool(row['use_https']), 'VaultId': row['vault_id'] or '',
     }
 

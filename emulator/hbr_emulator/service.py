@@ -10,11 +10,11 @@ import json
 import time
 
 from . import ecs_actions, hana_actions, hbr_actions, hbr_reads
-from .errors import ApiError, business_error, invalid, missing  # noqa: F401  (the server imports them from here)
+from .errors import ApiError, business_error, invalid, missing  # noqa: F401  pylint: disable=unused-import  (the server imports them from here)
 from .behaviour import Behaviour
 from .fleet import add_instances
-from .model import DEFAULT_TASK_SECONDS, ECS_API_VERSION, STATUSES, row_heartbeat  # noqa: F401
-from .render import PageCache, client_record, encode_json  # noqa: F401
+from .model import DEFAULT_TASK_SECONDS, ECS_API_VERSION, STATUSES, row_heartbeat  # noqa: F401  pylint: disable=unused-import
+from .render import PageCache, client_record, encode_json  # noqa: F401  pylint: disable=unused-import
 from .storage import Store
 from .tasks import advance
 

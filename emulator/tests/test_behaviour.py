@@ -69,7 +69,7 @@ def test_short_pages_are_deterministic_with_the_faults_seed(start_emulator):
     def lengths(seed):
         running = start_emulator({'instances': fleet(99), 'faults': {'seed': seed},
                                   'behaviour': {'short_page_rate': 0.5}})
-        bodies = [page(running, 1) for _ in range(12)]
+        bodies = [page(running, 1) for _attempt in range(12)]
         assert {b['TotalCount'] for b in bodies} == {99}
         return [len(b['Clients']) for b in bodies]
 

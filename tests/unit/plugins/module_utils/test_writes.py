@@ -20,7 +20,7 @@ def test_batches_of_twenty_and_rejections_named():
                                                                                 'status': 'Stopped'}]})
     outcome = _outcome.Outcome(env.clock.time)
     accepted = _writes.issue_writes(env.context(concurrency=1), _adapters.EcsClients(), 'install', IDS, outcome, {})
-    assert [a for a in env.api.actions()] == ['InstallBackupClients'] * 3
+    assert env.api.actions() == ['InstallBackupClients'] * 3
     assert accepted == IDS[:44] and outcome.failures[IDS[44]]['code'] == 'InstanceNotRunning'
     assert len(outcome.task_ids) == 3 and outcome.changed_instances == set(IDS[:44])
 

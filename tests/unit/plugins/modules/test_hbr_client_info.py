@@ -52,4 +52,4 @@ def test_check_instances_flags_exactly_the_orphans(monkeypatch, capsys):
     result = run_module(hbr_client_info, {'instance_ids': IDS, 'check_instances': True}, env, monkeypatch, capsys)
     flags = dict((c['instance_id'], c['orphaned']) for c in result['clients'])
     assert flags == {IDS[0]: False, IDS[1]: True, IDS[2]: False}
-    assert [a for a in env.ecs.actions()] == ['DescribeInstances'] and env.writes() == []
+    assert env.ecs.actions() == ['DescribeInstances'] and env.writes() == []
