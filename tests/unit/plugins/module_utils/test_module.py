@@ -35,9 +35,9 @@ def test_fail_api_carries_the_code_and_no_traceback(capsys):
 
 
 def test_a_bad_endpoint_fails_before_any_call(capsys):
+    # At construction: before the module's own checks, and before any client exists.
     with patch_module_args({'alicloud_access_key': 'a', 'alicloud_secret_key': 'unit-secret-value', 'hbr_endpoint': 'ftp://x'}):
-        module = _module.HbrModule(argument_spec={}, supports_check_mode=True)
         with pytest.raises(SystemExit):
-            module.client()
+            _module.HbrModule(argument_spec={}, supports_check_mode=True)
     result = json.loads(capsys.readouterr().out)
     assert result['failed'] and result['option'] == 'hbr_endpoint'
