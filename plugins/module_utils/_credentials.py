@@ -68,7 +68,7 @@ def _accept(credentials, on_secret, option, label):
     on_secret(credentials.access_key_secret)
     on_secret(credentials.security_token)
     for field in ('access_key_id', 'access_key_secret', 'security_token'):
-        problem = text_problem(getattr(credentials, field))
+        problem = text_problem(getattr(credentials, field), ascii_only=True)
         if problem:
             raise CredentialError('the %s from %s has %s (value not shown); fix it at its source.'
                                   % (field, label, problem), option=option)

@@ -25,7 +25,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ._connection import build_client, build_ecs_client, hbr_argument_spec, region_of, validate_connection_params
 from ._errors import HbrApiError, HbrConfigError
 from ._rpc import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ._signing import secret_forms
+from ._signing import redact, secret_forms
 from ._validation import validate_option_types
 
 
@@ -37,6 +37,7 @@ class HbrModule:
         spec.update(argument_spec or {})
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.secrets = set()
+        self.secret_forms = set()
         for name in sorted(spec):
             if spec[name].get('no_log'):
                 self.register_secret(self.params.get(name))
@@ -50,11 +51,13 @@ class HbrModule:
             self.fail_config(exc)
 
     def register_secret(self, value):
-        """Mask ``value`` in every encoding in whatever the module returns or warns."""
+        """Mask ``value`` in every encoding in whatever the module returns or warns (through warn())."""
         if value is None or value == '' or isinstance(value, bool):
             return
+        forms = secret_forms(value)
         self.secrets.add(str(value))
-        self.module.no_log_values.update(secret_forms(value))
+        self.secret_forms.update(forms)
+        self.module.no_log_values.update(forms)
 
     @property
     def params(self):
@@ -109,4 +112,6 @@ class HbrModule:
         self.module.fail_json(**result)
 
     def warn(self, message):
-        self.module.warn(message)
+        # Masked here: ansible-core 2.19 keeps warnings as structured summaries that its no_log
+        # masking of the result does not reach.
+        self.module.warn(redact(str(message), self.secret_forms))

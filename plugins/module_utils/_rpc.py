@@ -233,7 +233,8 @@ class RpcClient:
         try:
             response = self.session.post(url, data=body.encode('utf-8') if body else None, headers=headers,
                                          timeout=self.timeout, verify=self.verify)
-        except requests.exceptions.RequestException as exc:
+        except (requests.exceptions.RequestException, ValueError) as exc:
+            # ValueError: what http.client raises for a header it cannot encode, before sending.
             raise connection_error(exc, action=action, endpoint=self.endpoint, read_timeout=self.timeout[1])
         return parse_response(action, response.status_code, response.text, response.headers)
 

@@ -35,20 +35,26 @@ REQUEST_TEXT_OPTIONS = CREDENTIAL_OPTIONS + ENDPOINT_OPTIONS + (
 SCALAR_TYPES = (str, int, float)  # bool is an int
 
 
-def text_problem(value):
-    """What makes a credential, token or endpoint unusable in a request, or None. Never the value."""
+def text_problem(value, ascii_only=False):
+    """What makes a credential, token or endpoint unusable in a request, or None. Never the value.
+
+    ``ascii_only``: access keys and tokens are printable ASCII; anything else cannot go into an
+    HTTP header (V3 sends the token there) and would fail deep in http.client."""
     if not isinstance(value, str):
         return None
     if _CONTROL_RE.search(value):
         return 'a control character (a line break, a tab or another non-printing character)'
     if value != value.strip():
         return 'leading or trailing whitespace'
+    if ascii_only and not all(' ' <= char <= '~' for char in value):
+        return 'a character outside printable ASCII'
     return None
 
 
 def check_text(option, value):
-    """A credential, token or endpoint: no control character, no surrounding whitespace."""
-    problem = text_problem(value)
+    """A credential, token or endpoint: no control character, no surrounding whitespace; a
+    credential is printable ASCII."""
+    problem = text_problem(value, ascii_only=option in CREDENTIAL_OPTIONS)
     if problem:
         raise HbrConfigError(option, '%s has %s; remove it (the value is not shown)' % (option, problem))
 
