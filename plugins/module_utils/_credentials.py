@@ -244,7 +244,6 @@ def _safe_code(document):
     return code if isinstance(code, str) and len(code) <= 64 and code.replace('.', '').isalnum() else 'none'
 
 
-
 def _metadata_token(base, session, environ):
     """IMDSv2 token, or None to fall back to v1 (unless ALIBABA_CLOUD_IMDSV1_DISABLED)."""
     try:

@@ -70,8 +70,9 @@ def test_vvvv_diff_check_and_real_runs_show_no_secret(emulator, tmp_path):
     env = running.env(ALICLOUD_SECRET_KEY=SECRET, ALICLOUD_SECURITY_TOKEN=TOKEN, ANSIBLE_DEBUG='0')
     searched = 0
     for extra in (['--check'], []):
-        result = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', '-vvvv',
-                                 '--diff', '-e', 'ansible_python_interpreter=%s' % sys.executable, str(playbook)] + extra, env=env, capture_output=True, check=False)
+        command = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', '-vvvv', '--diff',
+                   '-e', 'ansible_python_interpreter=%s' % sys.executable, str(playbook)]
+        result = subprocess.run(command + extra, env=env, capture_output=True, check=False)
         output = result.stdout + result.stderr
         searched += len(output)
         text = output.decode('utf-8', 'replace')
