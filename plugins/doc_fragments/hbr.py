@@ -32,6 +32,8 @@ options:
   alicloud_security_token:
     description:
       - STS security token, for temporary credentials. Never logged nor returned.
+      - Access keys, secrets and tokens must be printable ASCII without surrounding whitespace; anything else fails
+        before any call, naming the option but never showing the value.
       - If not set, E(ALICLOUD_SECURITY_TOKEN) then E(ALIBABA_CLOUD_SECURITY_TOKEN) are tried.
     type: str
     aliases: [security_token]
@@ -48,6 +50,7 @@ options:
       - Explicit endpoint URL, C(scheme://host[:port]), that wins over the one derived from O(alicloud_region).
         A bare host name means HTTPS.
       - Use it for the local emulator, a proxy or a private endpoint.
+      - It must not carry credentials, a path or a query; a bad endpoint fails before any call without being echoed.
       - If not set, E(ALICLOUD_HBR_ENDPOINT) is tried.
     type: str
     aliases: [endpoint]
@@ -73,7 +76,8 @@ options:
     default: true
   ca_bundle:
     description:
-      - Path to a PEM bundle of CA certificates used to verify the endpoint.
+      - Path to a PEM bundle of CA certificates used to verify the endpoint (or a directory of them).
+      - A missing, unreadable or non-PEM file fails before any call, naming O(ca_bundle).
       - If not set, E(ALICLOUD_CA_BUNDLE) then E(ALIBABA_CLOUD_CA_BUNDLE) are tried.
     type: path
   connect_timeout:

@@ -14,12 +14,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback
 
 from ._credentials import profile_region, resolve_credentials
-from ._endpoints import region_of_endpoint, resolve_ecs_endpoint, resolve_endpoint
+from ._endpoints import normalize_endpoint_url, region_of_endpoint, resolve_ecs_endpoint, resolve_endpoint
 from ._errors import HbrConfigError
 from ._rpc import RpcClient, new_session
+from ._validation import REQUEST_TEXT_OPTIONS, check_integer, check_text
+
+PEM_CERTIFICATE = b'-----BEGIN CERTIFICATE-----'
+MAX_CA_BUNDLE_BYTES = 32 * 1024 * 1024
 
 ECS_API_VERSION = '2014-05-26'
 
@@ -74,17 +80,47 @@ def cross_account_argument_spec():
 
 
 def validate_connection_params(params):
-    """Local checks of the connection options; raises HbrConfigError naming the option."""
+    """Local checks of the connection options; raises HbrConfigError naming the option. No error
+    quotes a credential, a token or an endpoint."""
+    for name in REQUEST_TEXT_OPTIONS:
+        check_text(name, params.get(name))
     for name, low, high in (('connect_timeout', 1, 600), ('read_timeout', 1, 3600), ('api_retries', 0, 20)):
         value = params.get(name)
+        check_integer(name, value)
         if value is not None and not low <= value <= high:
             raise HbrConfigError(name, '%s must be between %d and %d, got %d' % (name, low, high, value))
+    for name in ('hbr_endpoint', 'ecs_endpoint', 'sts_endpoint', 'ecs_metadata_endpoint'):
+        if params.get(name):
+            normalize_endpoint_url(params[name], name)
     if params.get('ca_bundle') and not params.get('validate_certs', True):
         raise HbrConfigError('ca_bundle', 'ca_bundle is set but validate_certs is false; drop one of them')
+    if params.get('ca_bundle'):
+        check_ca_bundle(params['ca_bundle'])
     expiration = params.get('alicloud_assume_role_session_expiration')
+    check_integer('alicloud_assume_role_session_expiration', expiration)
     if expiration is not None and not 900 <= expiration <= 43200:
         raise HbrConfigError('alicloud_assume_role_session_expiration',
                              'alicloud_assume_role_session_expiration must be between 900 and 43200 seconds')
+
+
+def check_ca_bundle(path):
+    """ca_bundle names a readable PEM file with at least one certificate (or a readable directory
+    of them, as requests accepts): checked before any call, naming ca_bundle."""
+    fix = 'set ca_bundle to the PEM file of the CA that signed the endpoint certificate'
+    if os.path.isdir(path):
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise HbrConfigError('ca_bundle', 'ca_bundle %s is a directory that cannot be read; %s' % (path, fix))
+        return
+    if not os.path.exists(path):
+        raise HbrConfigError('ca_bundle', 'ca_bundle %s does not exist; %s' % (path, fix))
+    try:
+        with open(path, 'rb') as handle:
+            data = handle.read(MAX_CA_BUNDLE_BYTES)
+    except (IOError, OSError) as exc:
+        raise HbrConfigError('ca_bundle', 'ca_bundle %s cannot be read (%s); %s' % (path, type(exc).__name__, fix))
+    if PEM_CERTIFICATE not in data:
+        raise HbrConfigError('ca_bundle', 'ca_bundle %s is not a PEM file (no BEGIN CERTIFICATE block); %s'
+                             % (path, fix))
 
 
 def region_of(params):
@@ -96,14 +132,19 @@ def region_of(params):
     return profile_region(params)
 
 
-def build_client(params, session_factory=new_session, **overrides):
-    """Resolve the endpoint and credentials (local checks first) and return the HBR RpcClient."""
+def build_client(params, session_factory=new_session, *, on_secret=None, secrets=(), **overrides):
+    """Resolve the endpoint and credentials (local checks first) and return the HBR RpcClient.
+
+    ``on_secret`` is called with every secret the credential chain reads (see _credentials);
+    ``secrets`` are other values the client masks in every error it raises (with the credentials').
+    """
     validate_connection_params(params)
     endpoint = resolve_endpoint(region_of(params), params.get('hbr_endpoint'),
                                 params.get('hbr_endpoint_type') or 'public')
     session = session_factory()
-    credentials = resolve_credentials(params, session)
+    credentials = resolve_credentials(params, session, on_secret=on_secret)
     options = dict(
+        secrets=secrets,
         signature_version=params.get('signature_version') or 'v3',
         validate_certs=params.get('validate_certs', True),
         ca_bundle=params.get('ca_bundle'),

@@ -16,6 +16,10 @@
 #      (IMDSv2 token, falling back to v1); never probed unless a role name is given, so a run
 #      off ECS never sends traffic to the metadata address;
 #   4. then, whatever the source, STS AssumeRole when alicloud_assume_role_arn is set.
+#
+# Every secret read on the way (a profile's key secret and token, the RAM role's and AssumeRole's
+# session credentials) goes to ``on_secret`` as soon as it is read, before anything can fail, so
+# the module masks it in every encoding; and no error text here quotes a value, a URL or a body.
 
 from __future__ import absolute_import, division, print_function
 
@@ -26,7 +30,8 @@ import os
 
 from ._errors import CredentialError, HbrApiError
 from ._rpc import parse_response
-from ._signing import build_v1_query_string, utc_timestamp
+from ._signing import build_v1_query_string, redact, secret_forms, utc_timestamp
+from ._validation import text_problem
 
 DEFAULT_METADATA_ENDPOINT = 'http://100.100.100.200'
 DEFAULT_STS_ENDPOINT = 'https://sts.aliyuncs.com'
@@ -53,19 +58,38 @@ class Credentials:
     __str__ = __repr__
 
 
-def resolve_credentials(params, session, environ=None, home=None, clock=None):
+def _ignore(value):
+    return None
+
+
+def _accept(credentials, on_secret, option, label):
+    """Hand the secrets to ``on_secret``, then refuse values no HTTP request can carry (a control
+    character, surrounding whitespace), naming where they came from but not showing them."""
+    on_secret(credentials.access_key_secret)
+    on_secret(credentials.security_token)
+    for field in ('access_key_id', 'access_key_secret', 'security_token'):
+        problem = text_problem(getattr(credentials, field), ascii_only=True)
+        if problem:
+            raise CredentialError('the %s from %s has %s (value not shown); fix it at its source.'
+                                  % (field, label, problem), option=option)
+    return credentials
+
+
+def resolve_credentials(params, session, environ=None, home=None, clock=None, *, on_secret=None):
     """Walk the chain and return Credentials, or raise CredentialError listing where it looked.
 
     ``params`` are module parameters after Ansible applied the environment fallbacks.
     ``session`` is a requests.Session used only for metadata and STS calls.
+    ``on_secret`` is called with every secret value as soon as it is read.
     """
     environ = os.environ if environ is None else environ
+    on_secret = on_secret or _ignore
     looked = []
     credentials = _from_static_options(params, looked)
     if credentials is None:
-        credentials = _from_profile(params, session, environ, home, looked, clock)
+        credentials = _from_profile(params, session, environ, home, looked, clock, on_secret=on_secret)
     if credentials is None and params.get('ecs_role_name'):
-        credentials = _from_ecs_role(params['ecs_role_name'], params, session, environ)
+        credentials = _from_ecs_role(params['ecs_role_name'], params, session, environ, on_secret=on_secret)
     elif credentials is None:
         looked.append('ECS RAM role (not tried: ecs_role_name is not set)')
     if credentials is None:
@@ -78,7 +102,7 @@ def resolve_credentials(params, session, environ=None, home=None, clock=None):
     if role_arn:
         credentials = assume_role(credentials, role_arn, session_name=params.get('alicloud_assume_role_session_name'),
                                   duration=params.get('alicloud_assume_role_session_expiration'), session=session,
-                                  sts_endpoint=params.get('sts_endpoint'), clock=clock)
+                                  sts_endpoint=params.get('sts_endpoint'), clock=clock, on_secret=on_secret)
     return credentials
 
 
@@ -104,7 +128,7 @@ def profile_file_path(params, home=None):
     return os.path.join(home or os.path.expanduser('~'), '.aliyun', 'config.json')
 
 
-def _from_profile(params, session, environ, home, looked, clock):
+def _from_profile(params, session, environ, home, looked, clock, *, on_secret=_ignore):
     path = profile_file_path(params, home)
     name = params.get('profile')
     if not os.path.isfile(path):
@@ -118,7 +142,7 @@ def _from_profile(params, session, environ, home, looked, clock):
         looked.append('aliyun CLI profile file %s (skipped: ecs_role_name is set and profile is not)' % path)
         return None
     profile = load_profile(path, name)
-    return credentials_from_profile(profile, path, params, session, environ, clock)
+    return credentials_from_profile(profile, path, params, session, environ, clock, on_secret=on_secret)
 
 
 def load_profile(path, name=None):
@@ -126,7 +150,9 @@ def load_profile(path, name=None):
         with open(path) as handle:
             document = json.load(handle)
     except (IOError, OSError, ValueError) as exc:
-        raise CredentialError('cannot read the aliyun CLI config file %s: %s' % (path, exc),
+        # The class and position only: a JSON error's text is safe today, but the file holds secrets.
+        where = ' at line %s column %s' % (exc.lineno, exc.colno) if hasattr(exc, 'lineno') else ''
+        raise CredentialError('cannot read the aliyun CLI config file %s (%s%s)' % (path, type(exc).__name__, where),
                               option='shared_credentials_file')
     if not isinstance(document, dict) or not isinstance(document.get('profiles'), list):
         raise CredentialError('the aliyun CLI config file %s has no "profiles" list' % path,
@@ -140,7 +166,9 @@ def load_profile(path, name=None):
                           % (wanted, path, names or 'none'), option='profile')
 
 
-def credentials_from_profile(profile, path, params, session, environ, clock=None):
+def credentials_from_profile(profile, path, params, session, environ, clock=None, *, on_secret=_ignore):
+    on_secret(profile.get('access_key_secret'))
+    on_secret(profile.get('sts_token'))
     mode = profile.get('mode') or 'AK'
     label = 'profile %s in %s' % (profile.get('name'), path)
     if mode not in SUPPORTED_PROFILE_MODES:
@@ -150,19 +178,20 @@ def credentials_from_profile(profile, path, params, session, environ, clock=None
         role = profile.get('ram_role_name')
         if not role:
             raise CredentialError('%s (EcsRamRole) has no ram_role_name' % label, option='profile')
-        return _from_ecs_role(role, params, session, environ)
+        return _from_ecs_role(role, params, session, environ, on_secret=on_secret)
     key_id, secret = profile.get('access_key_id'), profile.get('access_key_secret')
     if not key_id or not secret:
         raise CredentialError('%s (%s) lacks access_key_id or access_key_secret' % (label, mode), option='profile')
     token = profile.get('sts_token') if mode == 'StsToken' else None
-    credentials = Credentials(key_id, secret, token, source='profile:%s' % profile.get('name'))
+    credentials = _accept(Credentials(key_id, secret, token, source='profile:%s' % profile.get('name')), on_secret,
+                          'profile', label)
     if mode == 'RamRoleArn':
         if not profile.get('ram_role_arn'):
             raise CredentialError('%s (RamRoleArn) has no ram_role_arn' % label, option='profile')
         credentials = assume_role(credentials, profile['ram_role_arn'], session_name=profile.get('ram_session_name'),
                                   duration=profile.get('expired_seconds'), session=session,
                                   sts_endpoint=params.get('sts_endpoint'), sts_region=profile.get('sts_region'),
-                                  clock=clock)
+                                  clock=clock, on_secret=on_secret)
     return credentials
 
 
@@ -177,7 +206,7 @@ def profile_region(params, home=None):
         return None
 
 
-def _from_ecs_role(role_name, params, session, environ):
+def _from_ecs_role(role_name, params, session, environ, *, on_secret=_ignore):
     base = (params.get('ecs_metadata_endpoint') or DEFAULT_METADATA_ENDPOINT).rstrip('/')
     token = _metadata_token(base, session, environ)
     headers = {'X-aliyun-ecs-metadata-token': token} if token else {}
@@ -195,15 +224,24 @@ def _from_ecs_role(role_name, params, session, environ):
         document = json.loads(response.text)
     except ValueError:
         document = None
+    if isinstance(document, dict):
+        on_secret(document.get('AccessKeySecret'))
+        on_secret(document.get('SecurityToken'))
     if not isinstance(document, dict) or document.get('Code') != 'Success':
-        raise CredentialError('ECS RAM role %r: metadata did not return credentials (Code %r).'
-                              % (role_name, document.get('Code') if isinstance(document, dict) else None),
-                              option='ecs_role_name')
+        raise CredentialError('ECS RAM role %r: metadata did not return credentials (Code %s).'
+                              % (role_name, _safe_code(document)), option='ecs_role_name')
     if not document.get('AccessKeyId') or not document.get('AccessKeySecret'):
         raise CredentialError('ECS RAM role %r: metadata credentials lack AccessKeyId/AccessKeySecret' % role_name,
                               option='ecs_role_name')
-    return Credentials(document['AccessKeyId'], document['AccessKeySecret'], document.get('SecurityToken'),
-                       source='ecs_ram_role:%s' % role_name)
+    return _accept(Credentials(document['AccessKeyId'], document['AccessKeySecret'], document.get('SecurityToken'),
+                               source='ecs_ram_role:%s' % role_name), on_secret, 'ecs_role_name',
+                   'the ECS RAM role %s' % role_name)
+
+
+def _safe_code(document):
+    """A short code from an answer, or a placeholder: never an arbitrary value from the body."""
+    code = document.get('Code') if isinstance(document, dict) else None
+    return code if isinstance(code, str) and len(code) <= 64 and code.replace('.', '').isalnum() else 'none'
 
 
 def _metadata_token(base, session, environ):
@@ -222,8 +260,11 @@ def _metadata_token(base, session, environ):
 
 
 def assume_role(source, role_arn, *, session_name, duration, session, sts_endpoint=None, sts_region=None,
-                clock=None):
-    """STS AssumeRole (V1-signed GET) with the source credentials; returns the role's STS credentials."""
+                clock=None, on_secret=_ignore):
+    """STS AssumeRole (V1-signed GET) with the source credentials; returns the role's STS credentials.
+
+    The request's query string carries the source token: no error here shows the URL, the answer's
+    body, or the source secrets in any encoding."""
     duration = int(duration or 3600)
     if not 900 <= duration <= 43200:
         raise CredentialError('alicloud_assume_role_session_expiration must be between 900 and 43200 seconds, got %d'
@@ -240,13 +281,19 @@ def assume_role(source, role_arn, *, session_name, duration, session, sts_endpoi
         response = session.get(url, timeout=STS_TIMEOUT)
         body = parse_response('AssumeRole', response.status_code, response.text, response.headers)
     except HbrApiError as exc:
-        raise CredentialError('STS AssumeRole for %s failed: %s' % (role_arn, exc), option='alicloud_assume_role_arn')
+        forms = secret_forms(source.access_key_secret) | secret_forms(source.security_token)
+        raise CredentialError('STS AssumeRole for %s failed: %s' % (role_arn, redact(str(exc), forms)),
+                              option='alicloud_assume_role_arn')
     except Exception as exc:  # connection problems of any kind
         raise CredentialError('STS AssumeRole for %s failed: cannot reach %s (%s)'
                               % (role_arn, endpoint, type(exc).__name__), option='sts_endpoint')
     creds = body.get('Credentials') if isinstance(body, dict) else None
+    if isinstance(creds, dict):
+        on_secret(creds.get('AccessKeySecret'))
+        on_secret(creds.get('SecurityToken'))
     if not isinstance(creds, dict) or not creds.get('AccessKeyId') or not creds.get('AccessKeySecret'):
         raise CredentialError('STS AssumeRole for %s returned no Credentials' % role_arn,
                               option='alicloud_assume_role_arn')
-    return Credentials(creds['AccessKeyId'], creds['AccessKeySecret'], creds.get('SecurityToken'),
-                       source='assume_role:%s' % role_arn)
+    return _accept(Credentials(creds['AccessKeyId'], creds['AccessKeySecret'], creds.get('SecurityToken'),
+                               source='assume_role:%s' % role_arn), on_secret, 'alicloud_assume_role_arn',
+                   'STS AssumeRole for %s' % role_arn)

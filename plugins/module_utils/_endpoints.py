@@ -13,11 +13,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
 import re
 
 from urllib.parse import urlsplit
 
 from ._errors import HbrConfigError
+from ._validation import text_problem
 
 # Regions the SDK's endpoint map sends to the central endpoint (reference §4).
 CENTRAL_ENDPOINT_REGIONS = frozenset([
@@ -42,47 +44,71 @@ _HOST_RE = re.compile(r'^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A
 _REGION_RE = re.compile(r'^[a-z]{2,4}(-[a-z0-9]+)+$')
 
 
-def normalize_endpoint_url(endpoint):
-    """Validate an explicit endpoint (``scheme://host[:port]``; a bare host means https)."""
-    text = (endpoint or '').strip()
+def normalize_endpoint_url(endpoint, option='hbr_endpoint'):
+    """Validate an explicit endpoint (``scheme://host[:port]``; a bare host means https).
+
+    Errors name ``option`` and never quote the value: a mistyped URL can carry credentials.
+    """
+    fix = 'use scheme://host[:port], for example https://hbr.cn-hangzhou.aliyuncs.com or http://127.0.0.1:8080'
+    problem = text_problem(endpoint)
+    if problem:
+        raise HbrConfigError(option, '%s has %s (the value is not shown); %s' % (option, problem, fix))
+    text = endpoint or ''
     if '://' not in text:
         text = 'https://' + text
-    fix = 'use scheme://host[:port], for example https://hbr.cn-hangzhou.aliyuncs.com or http://127.0.0.1:8080'
     try:
         parts = urlsplit(text)
+    except ValueError:
+        raise HbrConfigError(option, '%s is not a valid URL (malformed host); %s' % (option, fix))
+    try:
         port = parts.port
-    except ValueError as exc:
-        raise HbrConfigError('hbr_endpoint', 'hbr_endpoint %r is not a valid URL (%s); %s' % (endpoint, exc, fix))
+    except ValueError:
+        raise HbrConfigError(option, '%s has an invalid port (Port out of range, or not a number); %s'
+                             % (option, fix))
     if parts.scheme not in ('http', 'https'):
-        raise HbrConfigError('hbr_endpoint', 'hbr_endpoint %r has scheme %r; only http and https are supported; %s'
-                             % (endpoint, parts.scheme, fix))
+        raise HbrConfigError(option, '%s has scheme %r; only http and https are supported; %s'
+                             % (option, parts.scheme[:16], fix))
+    if parts.username or parts.password or '@' in parts.netloc:
+        raise HbrConfigError(option, '%s must not carry credentials; %s' % (option, fix))
     if not parts.hostname or not (':' in parts.hostname or _HOST_RE.match(parts.hostname)):
-        raise HbrConfigError('hbr_endpoint', 'hbr_endpoint %r has no valid host; %s' % (endpoint, fix))
-    if parts.username or parts.password:
-        raise HbrConfigError('hbr_endpoint', 'hbr_endpoint must not carry credentials; %s' % fix)
+        raise HbrConfigError(option, '%s has no valid host; %s' % (option, fix))
     if parts.path not in ('', '/') or parts.query or parts.fragment:
-        raise HbrConfigError('hbr_endpoint', 'hbr_endpoint %r must not have a path, query or fragment; %s'
-                             % (endpoint, fix))
+        raise HbrConfigError(option, '%s must not have a path, query or fragment; %s' % (option, fix))
     if port is not None and not 0 < port < 65536:
-        raise HbrConfigError('hbr_endpoint', 'hbr_endpoint %r has an invalid port; %s' % (endpoint, fix))
+        raise HbrConfigError(option, '%s has an invalid port; %s' % (option, fix))
     return '%s://%s' % (parts.scheme, parts.netloc)
+
+
+def is_loopback(url):
+    """True for an endpoint on this machine (127.0.0.0/8, ::1, localhost): the emulator."""
+    host = urlsplit(url).hostname or ''
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def resolve_ecs_endpoint(region=None, ecs_endpoint=None, hbr_endpoint=None, endpoint_type='public'):
     """Base URL of the ECS API (used for the read-only instance precheck).
 
-    An explicit ecs_endpoint wins; with only hbr_endpoint set (the emulator, a proxy) the same
-    endpoint is used, so that no request ever leaves for a host the user did not name.
+    An explicit ecs_endpoint wins. A custom hbr_endpoint is used for ECS too only when it is a
+    loopback address (the emulator answers both APIs); a VPC or private HBR endpoint does not
+    answer ECS, so otherwise the region's ECS endpoint is used: ecs-vpc when HBR is reached through
+    its VPC endpoint (hbr_endpoint_type vpc, or an hbr-vpc host), else the public one.
     """
     if ecs_endpoint:
-        try:
-            return normalize_endpoint_url(ecs_endpoint)
-        except HbrConfigError as exc:
-            raise HbrConfigError('ecs_endpoint', exc.message.replace('hbr_endpoint', 'ecs_endpoint'))
+        return normalize_endpoint_url(ecs_endpoint, 'ecs_endpoint')
     if hbr_endpoint:
-        return normalize_endpoint_url(hbr_endpoint)
+        url = normalize_endpoint_url(hbr_endpoint)
+        if is_loopback(url):
+            return url
+        if (urlsplit(url).hostname or '').lower().startswith('hbr-vpc.'):
+            endpoint_type = 'vpc'
     if not region:
-        raise HbrConfigError('alicloud_region', 'No region given: set alicloud_region or ecs_endpoint.')
+        raise HbrConfigError('alicloud_region', 'No region for the ECS endpoint of the precheck: set alicloud_region '
+                                                '(or ALICLOUD_REGION), or ecs_endpoint.')
     return 'https://ecs%s.%s.aliyuncs.com' % ('-vpc' if endpoint_type == 'vpc' else '', region)
 
 

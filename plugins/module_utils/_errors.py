@@ -21,6 +21,12 @@ class HbrError(Exception):
         super(HbrError, self).__init__(message)
         self.message = message
 
+    def replace_message(self, message):
+        """Set the text (used to mask secrets the text may echo, before anyone formats it)."""
+        self.message = message
+        self.args = (message,)
+        return self
+
 
 class HbrConfigError(HbrError, ValueError):
     """Bad local configuration, found before any network call. Names the option to fix."""

@@ -34,7 +34,7 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ._errors import HbrApiError
-from ._signing import API_VERSION, build_signed_request, utc_timestamp
+from ._signing import API_VERSION, build_signed_request, redact, secret_forms, utc_timestamp
 
 COLLECTION_VERSION = '1.0.0'
 DEFAULT_PAGE_SIZE = 99
@@ -52,6 +52,9 @@ NOT_APPLIED_RETRYABLE_CODES = frozenset(['ServiceUnavailable'])
 MAYBE_APPLIED_RETRYABLE_CODES = frozenset(['InternalError', 'InternalFailure', 'ServiceTimeout'])
 MAX_RETRY_AFTER_SECONDS = 60.0
 
+# Request parameters whose values are secrets: masked in any error text, whoever built the client.
+SECRET_PARAMS = ('ProxyPassword',)
+
 
 def _first(body, *names):
     for name in names:
@@ -65,7 +68,8 @@ def parse_response(action, http_status, text, headers=None):
     """Return the JSON body of a successful call, or raise HbrApiError.
 
     A call fails when the HTTP status is >= 400 or the body says ``Success: false``.
-    Anything that is not a JSON object is a clean error, never a traceback.
+    Anything that is not a JSON object is a clean error, never a traceback. Such a body is not
+    quoted: a gateway or proxy error page can echo the request, with its signed query string.
     """
     headers = headers or {}
     try:
@@ -74,20 +78,43 @@ def parse_response(action, http_status, text, headers=None):
         body = None
     retry_after = _retry_after_seconds(headers)
     if not isinstance(body, dict):
-        snippet = re.sub(r'\s+', ' ', re.sub(r'<[^>]*>', ' ', text or '')).strip()[:200]
         code = 'HTTP%d' % http_status if http_status >= 400 else 'InvalidResponse'
-        raise HbrApiError('the service answered with a body that is not a JSON object%s'
-                          % (': %s' % snippet if snippet else ' (empty body)'),
-                          code=code, http_status=http_status, action=action, retry_after=retry_after)
+        raise HbrApiError('the service answered HTTP %d with %s, not a JSON object (body not shown)'
+                          % (http_status, _describe_body(text, headers)), code=code, http_status=http_status,
+                          action=action, retry_after=retry_after, request_id=_header(headers, 'x-acs-request-id'))
     success = body.get('Success')
     failed = http_status >= 400 or success is False or str(success).lower() == 'false'
     if not failed:
         return body
     code = _first(body, 'Code', 'code') or 'HTTP%d' % http_status
-    message = _first(body, 'Message', 'message') or 'no message'
-    raise HbrApiError(str(message), code=str(code), request_id=_first(body, 'RequestId', 'requestId'),
+    message = server_message(_first(body, 'Message', 'message'))
+    raise HbrApiError(message, code=str(code), request_id=_first(body, 'RequestId', 'requestId'),
                       http_status=http_status, action=action, retry_after=retry_after,
                       recommend=body.get('Recommend'))
+
+
+def server_message(message):
+    """The service's error message, without the string to sign that SignatureDoesNotMatch echoes
+    (every request parameter, the security token among them, percent-encoded twice)."""
+    text = str(message) if message not in (None, '') else 'no message'
+    cut = text.lower().find('string to sign')
+    if cut >= 0:
+        text = text[:cut].rstrip(' :,.') + ' (the string to sign the service echoed is not shown)'
+    return text
+
+
+def _describe_body(text, headers):
+    if not text:
+        return 'an empty body'
+    kind = (_header(headers, 'content-type') or 'no content type').split(';')[0].strip()
+    return 'a %d-character %s body' % (len(text), kind if re.match(r'^[\w.+-]+/[\w.+-]+$', kind) else 'unknown')
+
+
+def _header(headers, wanted):
+    for name, value in headers.items():
+        if name.lower() == wanted:
+            return value
+    return None
 
 
 def _retry_after_seconds(headers):
@@ -131,13 +158,15 @@ class RpcClient:
     requests.Session, retries with backoff, paging.
 
     ``clock``, ``sleep``, ``rng`` and ``nonce`` are injectable so that tests pin time and
-    randomness and never really sleep.
+    randomness and never really sleep. ``secrets`` are values (besides the credentials') that an
+    error text must never show in any encoding: every error leaves ``call`` with them masked.
     """
 
     def __init__(self, credentials, endpoint, *, signature_version='v3', validate_certs=True, ca_bundle=None,
                  timeouts=(10, 60), retries=8, backoff=(0.5, 20.0), user_agent=None, session=None,
-                 api_version=API_VERSION, sleep=time.sleep, clock=time.time, rng=None, nonce=None):
+                 api_version=API_VERSION, sleep=time.sleep, clock=time.time, rng=None, nonce=None, secrets=()):
         self.credentials = credentials
+        self.secrets = set(value for value in secrets if value)
         self.api_version = api_version
         self.endpoint = endpoint.rstrip('/')
         self.host = urlsplit(self.endpoint).netloc
@@ -162,7 +191,18 @@ class RpcClient:
                          validate_certs=self.validate_certs, ca_bundle=self.ca_bundle, timeouts=self.timeout,
                          retries=self.retries, backoff=self.backoff, user_agent=self.user_agent,
                          session=self.session, api_version=api_version, sleep=self.sleep, clock=self.clock,
-                         rng=self.rng, nonce=self.nonce)
+                         rng=self.rng, nonce=self.nonce, secrets=self.secrets)
+
+    def secret_forms(self, params=None):
+        """Every encoding of the credentials' secrets, of ``secrets`` and of secret parameters."""
+        values = set(self.secrets)
+        values.update([getattr(self.credentials, 'access_key_secret', None),
+                       getattr(self.credentials, 'security_token', None)])
+        values.update((params or {}).get(name) for name in SECRET_PARAMS)
+        forms = set()
+        for value in values:
+            forms.update(secret_forms(value))
+        return forms
 
     def call(self, action, params=None):
         """Send one action; retry what is safe to retry; return the JSON body."""
@@ -173,6 +213,7 @@ class RpcClient:
                 self.attempts.append((action, None))
                 return body
             except HbrApiError as error:
+                error.replace_message(redact(error.message, self.secret_forms(params)))
                 self.attempts.append((action, error.code))
                 decision = retry_decision(error, action)
                 if decision == 'ambiguous':
@@ -192,7 +233,8 @@ class RpcClient:
         try:
             response = self.session.post(url, data=body.encode('utf-8') if body else None, headers=headers,
                                          timeout=self.timeout, verify=self.verify)
-        except requests.exceptions.RequestException as exc:
+        except (requests.exceptions.RequestException, ValueError) as exc:
+            # ValueError: what http.client raises for a header it cannot encode, before sending.
             raise connection_error(exc, action=action, endpoint=self.endpoint, read_timeout=self.timeout[1])
         return parse_response(action, response.status_code, response.text, response.headers)
 

@@ -19,10 +19,11 @@ import datetime
 import hashlib
 import hmac
 import json
+import re
 import time
 import uuid
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 API_VERSION = '2017-09-08'
 
@@ -35,6 +36,44 @@ BODY_PREFIXES = {'DescribeBackupClients': ('Tag.',)}
 def percent_encode(value):
     """RFC 3986 encoding used by both signature versions: only A-Z a-z 0-9 - _ . ~ stay literal."""
     return quote(str(value), safe='~')
+
+
+REDACTED = '********'
+_ESCAPE_RE = re.compile(r'%[0-9A-F]{2}')
+
+
+def secret_forms(value):
+    """Every form in which a secret can reach text, to mask them all.
+
+    The raw value; JSON-escaped (a secret inside ClientInfo, or a JSON result) and repr-escaped
+    (an exception or a %r); each of these URL-encoded with quote, quote_plus and percent_encode
+    (query strings, form bodies), with upper- and lower-case hex, and percent-encoded twice (a V1
+    string to sign, which a SignatureDoesNotMatch answer echoes). Empty for an empty value.
+    """
+    text = '' if value is None else str(value)
+    if not text:
+        return set()
+    bases = set([text, json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1], repr(text)[1:-1],
+                 repr(text.encode('utf-8'))[2:-1], text.replace('\\', '\\\\').replace('"', '\\"'),
+                 text.replace('\\', '\\\\').replace("'", "\\'")])
+    forms = set(bases)
+    for base in bases:
+        encoded = [quote(base, safe=''), quote(base), quote_plus(base), quote_plus(base, safe='/'), percent_encode(base),
+                   percent_encode(percent_encode(base))]
+        forms.update(encoded)
+        forms.update(_ESCAPE_RE.sub(lambda match: match.group(0).lower(), form) for form in encoded)
+    forms.discard('')
+    return forms
+
+
+def redact(text, forms):
+    """``text`` with every one of ``forms`` replaced by ********, longest first."""
+    if not text:
+        return text
+    for form in sorted(forms, key=len, reverse=True):
+        if form in text:
+            text = text.replace(form, REDACTED)
+    return text
 
 
 def _scalar(value):

@@ -38,12 +38,13 @@ options:
   tags:
     description:
       - Only clients that carry all these tags (key and value). At most 20; keys must not be empty nor start with
-        C(aliyun) or C(acs:).
+        C(aliyun) or C(acs:). A value is a string or a number.
     type: dict
   filters:
     description:
       - "Extra server-side filters, as a dict of filter key to value or list of values, for example
         C({Status: [ACTIVATED, UNKNOWN]}). Sent as the API's C(Filters.N.Key)/C(Filters.N.Values.M)."
+      - A value is a string or a number, or a non-empty list of them; anything else fails before any call.
     type: dict
   status:
     description: Keep only clients in one of these statuses (filtered after reading).
@@ -181,7 +182,7 @@ from ..module_utils._module import HbrModule
 from ..module_utils._precheck import existing_instances
 from ..module_utils._reads import describe_backup_clients, describe_hana_clients
 from ..module_utils._validation import (validate_client_ids, validate_cluster_id, validate_cross_account,
-                                        validate_instance_ids, validate_tags, validate_vault_id)
+                                        validate_filters, validate_instance_ids, validate_tags, validate_vault_id)
 
 
 def argument_spec():
@@ -203,6 +204,7 @@ def validate(params):
     validate_client_ids(params['client_ids'])
     validate_instance_ids(params['instance_ids'])
     validate_tags(params['tags'])
+    validate_filters(params['filters'])
     validate_cross_account(params)
     if params['cluster_id']:
         validate_cluster_id(params['cluster_id'])
@@ -214,12 +216,10 @@ def validate(params):
                                              'instead' % option)
         if params['client_ids'] and len(params['client_ids']) > 1:
             raise HbrConfigError('client_ids', 'with vault_id, give at most one client id')
-    for key in (params['filters'] or {}):
-        if not key:
-            raise HbrConfigError('filters', 'filters has an empty key')
 
 
 def api_filters(filters):
+    """Filters.N.Key / Filters.N.Values.M; the values are scalars (validate_filters)."""
     result = []
     for key in sorted(filters or {}):
         values = filters[key]

@@ -81,3 +81,66 @@ def test_build_client_uses_profile_region(tmp_path):
     api = _connection.build_client(params(shared_credentials_file=path), _rpc.new_session)
     assert api.endpoint == 'https://hbr.cn-shanghai.aliyuncs.com'
     assert api.credentials.access_key_id == 'profile-id'
+
+
+PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+
+
+@pytest.mark.parametrize('content,fragment', [(None, 'does not exist'), ('not a certificate', 'not a PEM file'),
+                                              ('', 'not a PEM file')])
+def test_ca_bundle_is_checked_before_any_call(tmp_path, content, fragment):
+    path = tmp_path / 'ca.pem'
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _connection.validate_connection_params(params(ca_bundle=str(path), validate_certs=True))
+    assert info.value.option == 'ca_bundle' and fragment in info.value.message
+
+
+def test_an_unreadable_ca_bundle_names_ca_bundle(tmp_path, monkeypatch):
+    path = tmp_path / 'ca.pem'
+    path.write_text(PEM)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, 'Permission denied')
+    monkeypatch.setattr(_connection, 'open', refuse, raising=False)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _connection.validate_connection_params(params(ca_bundle=str(path), validate_certs=True))
+    assert info.value.option == 'ca_bundle' and 'cannot be read (PermissionError)' in info.value.message
+
+
+def test_a_pem_ca_bundle_or_a_directory_passes(tmp_path):
+    path = tmp_path / 'ca.pem'
+    path.write_text(PEM)
+    _connection.validate_connection_params(params(ca_bundle=str(path), validate_certs=True))
+    _connection.validate_connection_params(params(ca_bundle=str(tmp_path), validate_certs=True))
+
+
+@pytest.mark.parametrize('overrides,option', [
+    ({'alicloud_secret_key': 'XyZ\nXyZ'}, 'alicloud_secret_key'),
+    ({'alicloud_security_token': 'XyZ\r\n'}, 'alicloud_security_token'),
+    ({'alicloud_access_key': ' XyZ'}, 'alicloud_access_key'),
+    ({'alicloud_security_token': 'XyZ\u00e9'}, 'alicloud_security_token'),
+    ({'sts_endpoint': 'https://XyZ:XyZ@sts.example'}, 'sts_endpoint'),
+    ({'ecs_metadata_endpoint': 'http://100.100.100.200/XyZ'}, 'ecs_metadata_endpoint'),
+    ({'read_timeout': True}, 'read_timeout'),
+    ({'api_retries': False}, 'api_retries'),
+    ({'alicloud_region': 'cn-hangzhou\n'}, 'alicloud_region'),
+])
+def test_credentials_endpoints_and_integers_fail_naming_the_option_without_the_value(overrides, option):
+    calls = []
+    base = params(alicloud_access_key='a', alicloud_secret_key='s', hbr_endpoint='http://127.0.0.1:1')
+    base.update(overrides)
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _connection.build_client(base, lambda: calls.append(1))
+    assert info.value.option == option and calls == []
+    assert 'XyZ' not in info.value.message
+
+
+def test_build_client_hands_profile_secrets_to_on_secret(tmp_path):
+    seen = []
+    path = write_profiles(tmp_path, current='sts')
+    api = _connection.build_client(params(shared_credentials_file=path), _rpc.new_session, on_secret=seen.append,
+                                   secrets=['proxy-secret'])
+    assert 'profile-secret' in seen and 'profile-token' in seen
+    assert api.secrets == {'proxy-secret'}

@@ -227,3 +227,46 @@ def test_explicit_ecs_role_beats_implicit_current_profile(tmp_path, session, met
 
 
 # --- precedence between options and environment variables goes through the real argument spec ----
+
+
+def test_profile_secrets_go_to_on_secret_before_anything_can_fail(tmp_path, session):
+    seen = []
+    path = write_profiles(tmp_path, extra=[{'name': 'broken', 'mode': 'StsToken', 'access_key_id': 'id',
+                                            'access_key_secret': 'XyZ-secret', 'sts_token': 'XyZ\ntoken'}])
+    with pytest.raises(_credentials.CredentialError) as info:
+        _credentials.resolve_credentials(params(profile='broken', shared_credentials_file=path), session, environ={},
+                                         on_secret=seen.append)
+    assert info.value.option == 'profile' and 'control character' in info.value.message
+    assert 'XyZ' not in info.value.message
+    assert 'XyZ-secret' in seen and 'XyZ\ntoken' in seen
+
+
+def test_role_and_ecs_credentials_go_to_on_secret(tmp_path, session, sts, metadata, no_home):
+    seen = []
+    _credentials.resolve_credentials(params(ecs_role_name='hbr-role', ecs_metadata_endpoint=metadata.url,
+                                            alicloud_assume_role_arn='acs:ram::1:role/x', sts_endpoint=sts.url),
+                                     session, environ={}, home=no_home, on_secret=seen.append)
+    assert {'ecs-secret', 'ecs-token', 'role-secret'} <= set(seen)
+    assert any(value and value.startswith('role-token:') for value in seen)
+
+
+def test_a_failing_assume_role_masks_the_source_token_it_echoes(local_server, session, no_home):
+    def route(method, path, headers, body):
+        return 400, {}, json.dumps({'Code': 'InvalidParameter', 'Message': 'bad request %s' % path})
+    server = local_server(route)
+    with pytest.raises(_credentials.CredentialError) as info:
+        _credentials.resolve_credentials(params(alicloud_access_key='id', alicloud_secret_key='s',
+                                                alicloud_security_token='src+tok/en=', sts_endpoint=server.url,
+                                                alicloud_assume_role_arn='acs:ram::1:role/x'),
+                                         session, environ={}, home=no_home)
+    assert info.value.option == 'alicloud_assume_role_arn' and 'InvalidParameter' in info.value.message
+    assert 'src' not in info.value.message and '********' in info.value.message
+
+
+def test_an_unreadable_profile_file_is_not_quoted(tmp_path, session):
+    path = tmp_path / 'config.json'
+    path.write_text('{"profiles": [{"access_key_secret": "XyZ" oops')
+    with pytest.raises(_credentials.CredentialError) as info:
+        _credentials.resolve_credentials(params(shared_credentials_file=str(path)), session, environ={})
+    assert info.value.option == 'shared_credentials_file' and 'XyZ' not in info.value.message
+    assert 'JSONDecodeError at line 1' in info.value.message

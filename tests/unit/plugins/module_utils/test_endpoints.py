@@ -59,3 +59,39 @@ def test_unknown_region_without_endpoint_fails_naming_the_option():
 ])
 def test_region_of_a_regional_endpoint(endpoint, region):
     assert _endpoints.region_of_endpoint(endpoint) == region
+
+
+@pytest.mark.parametrize('region,ecs_endpoint,hbr_endpoint,endpoint_type,expected', [
+    ('cn-hangzhou', None, None, 'public', 'https://ecs.cn-hangzhou.aliyuncs.com'),
+    ('cn-hangzhou', None, None, 'vpc', 'https://ecs-vpc.cn-hangzhou.aliyuncs.com'),
+    ('cn-hangzhou', 'http://10.0.0.9:81', 'http://127.0.0.1:1', 'public', 'http://10.0.0.9:81'),
+    ('cn-hangzhou', None, 'http://127.0.0.1:8080', 'public', 'http://127.0.0.1:8080'),
+    ('cn-hangzhou', None, 'http://localhost:8080', 'vpc', 'http://localhost:8080'),
+    ('cn-hangzhou', None, 'http://[::1]:8080', 'public', 'http://[::1]:8080'),
+    # a VPC or private HBR endpoint does not answer ECS: the region's ECS endpoint is used
+    ('cn-shanghai', None, 'https://hbr-vpc.cn-shanghai.aliyuncs.com', 'public', 'https://ecs-vpc.cn-shanghai.aliyuncs.com'),
+    ('cn-shanghai', None, 'https://hbr.internal.example', 'public', 'https://ecs.cn-shanghai.aliyuncs.com'),
+    ('cn-shanghai', None, 'https://hbr.internal.example', 'vpc', 'https://ecs-vpc.cn-shanghai.aliyuncs.com'),
+])
+def test_ecs_endpoint(region, ecs_endpoint, hbr_endpoint, endpoint_type, expected):
+    assert _endpoints.resolve_ecs_endpoint(region, ecs_endpoint, hbr_endpoint, endpoint_type) == expected
+
+
+def test_ecs_endpoint_needs_a_region_unless_loopback_or_explicit():
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _endpoints.resolve_ecs_endpoint(None, None, 'https://hbr.internal.example')
+    assert info.value.option == 'alicloud_region'
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _endpoints.resolve_ecs_endpoint('cn-hangzhou', 'ftp://x')
+    assert info.value.option == 'ecs_endpoint'
+
+
+@pytest.mark.parametrize('endpoint', [
+    'http://user:Pa55word@host', 'http://127.0.0.1:1\n', ' http://127.0.0.1:1', 'http://h:Pa55word/', 'Pa55word://x',
+    'http://[Pa55word', 'https://host/?Pa55word',
+])
+def test_endpoint_errors_never_quote_the_value(endpoint):
+    with pytest.raises(_errors.HbrConfigError) as info:
+        _endpoints.normalize_endpoint_url(endpoint, 'sts_endpoint')
+    assert info.value.option == 'sts_endpoint'
+    assert 'Pa55word' not in info.value.message and '127.0.0.1:1' not in info.value.message

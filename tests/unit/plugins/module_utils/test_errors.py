@@ -23,3 +23,9 @@ def test_api_error_text_and_dict():
     assert error.to_dict() == {'code': 'Throttling.User', 'message': 'too many requests', 'request_id': 'R-1',
                                'http_status': 400, 'action': 'InstallBackupClients'}
     assert not error.ambiguous
+
+
+def test_replace_message_changes_every_view_of_the_text():
+    error = _errors.HbrApiError('has SECRET', code='X', action='A')
+    error.replace_message('has ********')
+    assert error.message == 'has ********' and error.args == ('has ********',) and 'SECRET' not in str(error)

@@ -294,3 +294,52 @@ def test_parse_response_is_a_dict_or_a_clean_error(status, text):
         assert not re.search(r'<[A-Za-z/][^>]*>', error.message), 'HTML tags are stripped from messages'
     else:
         assert isinstance(body, dict) and status < 400
+
+
+def test_a_body_that_is_not_json_is_never_quoted():
+    # A proxy's error page can echo the request: its signed query string, its headers, its body.
+    page = '<html><p>upstream failed: POST /?SecurityToken=T%2BOK%3D&ProxyPassword=P%26W</p></html>'
+    with pytest.raises(_errors.HbrApiError) as info:
+        _rpc.parse_response('DescribeBackupClients', 502, page, {'Content-Type': 'text/html; charset=utf-8',
+                                                                 'x-acs-request-id': 'R-7'})
+    assert info.value.code == 'HTTP502' and info.value.request_id == 'R-7'
+    assert 'Token' not in info.value.message and 'P%26W' not in info.value.message
+    assert 'HTTP 502' in info.value.message and 'text/html' in info.value.message
+
+
+def test_the_string_to_sign_a_service_echoes_is_cut():
+    message = ('Specified signature is not matched with our calculation. server string to sign is:'
+               'POST&%2F&SecurityToken%3DT%252BOK')
+    with pytest.raises(_errors.HbrApiError) as info:
+        _rpc.parse_response('X', 400, json.dumps({'Code': 'SignatureDoesNotMatch', 'Message': message}))
+    assert 'T%252BOK' not in info.value.message and info.value.message.startswith('Specified signature is not')
+
+
+class EchoSession:
+    """Answers every request with a 400 whose Message quotes the URL and the headers."""
+
+    def post(self, url, data=None, headers=None, **kwargs):
+        text = json.dumps({'Code': 'InvalidParameter', 'Message': 'got %s %s %r' % (url, headers, data)})
+        return collections.namedtuple('R', 'status_code text headers')(400, text, {})
+
+
+@pytest.mark.parametrize('signature_version', ['v1', 'v3'])
+def test_the_client_masks_its_secrets_and_secret_parameters_in_errors(signature_version):
+    api = _rpc.RpcClient(Creds('AK', 'se+cr/et=', 'to"k&en%'), 'http://x.test', session=EchoSession(),
+                         signature_version=signature_version, secrets=['hana+secret'])
+    with pytest.raises(_errors.HbrApiError) as info:
+        api.call('UpdateClientSettings', {'ClientId': 'c-1', 'ProxyPassword': 'pa ss/w=rd',
+                                          'ClientInfo': json.dumps([{'accessKeySecret': 'hana+secret'}])})
+    text = str(info.value)
+    for secret in ('to"k&en%', 'pa ss/w=rd', 'hana+secret'):
+        for form in (secret, _rpc.quote(secret, safe=''), _rpc.quote(secret, safe='~'), json.dumps(secret)[1:-1]):
+            assert form not in text
+    assert '********' in text and 'UpdateClientSettings' in text
+
+
+def test_a_header_no_http_request_can_carry_is_a_clean_error():
+    # A non-latin-1 token makes http.client raise UnicodeEncodeError, not a requests exception.
+    api = _rpc.RpcClient(Creds('AK', 's', 'XyZ\u20ac'), 'http://127.0.0.1:9', retries=0)
+    with pytest.raises(_errors.HbrApiError) as info:
+        api.call('DescribeBackupClients')
+    assert info.value.code == 'InvalidRequest' and 'XyZ' not in str(info.value)

@@ -5,7 +5,8 @@ from __future__ import absolute_import, division, print_function
 
 import collections
 import hashlib
-from urllib.parse import parse_qsl, urlsplit
+import json
+from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 import pytest
 
@@ -164,3 +165,21 @@ def test_describe_backup_clients_places_ids_and_tags_in_the_body():
     assert body == {'InstanceIds': '["i-1"]', 'Tag.1.Key': 'k', 'Tag.1.Value': 'v'}
     query, body = _signing.split_body_params('InstallBackupClients', {'InstanceIds': '["i-1"]'})
     assert body == {} and query == {'InstanceIds': '["i-1"]'}
+
+
+def test_secret_forms_cover_every_encoding_a_message_can_carry():
+    secret = 'a+b/c=d%e&f"g\'h i\\j'
+    forms = _signing.secret_forms(secret)
+    once = _signing.percent_encode(secret)
+    expected = [secret, once, _signing.percent_encode(once), once.lower(), quote(secret), quote_plus(secret),
+                json.dumps(secret)[1:-1], repr(secret)[1:-1], quote(json.dumps(secret)[1:-1], safe='')]
+    for form in expected:
+        assert form in forms, form
+    assert _signing.secret_forms('') == set() and _signing.secret_forms(None) == set()
+
+
+def test_redact_masks_every_form_longest_first():
+    secret = 'x+y/z='
+    text = 'url ?T=%s body T=%s json "%s"' % (_signing.percent_encode(secret), quote_plus(secret), secret)
+    masked = _signing.redact(text, _signing.secret_forms(secret))
+    assert masked == 'url ?T=******** body T=******** json "********"'

@@ -27,6 +27,17 @@ def fleet():
     ({'vault_id': 'v-0001abcdefghij01234', 'tags': {'a': 'b'}}, 'tags'),
     ({'vault_id': 'not-a-vault'}, 'vault_id'),
     ({'filters': {'': 'x'}}, 'filters'),
+    ({'instance_ids': [IDS[0] + '\n']}, 'instance_ids'),
+    ({'client_ids': ['c-000abcdefghij0123456\n']}, 'client_ids'),
+    ({'tags': {'env': {'nested': 'dict'}}}, 'tags'),
+    ({'tags': {'   ': 'x'}}, 'tags'),
+    ({'filters': {'Status': {'a': 'b'}}}, 'filters'),
+    ({'filters': {'Status': ['ACTIVATED', ['x']]}}, 'filters'),
+    ({'cross_account_type': 'CROSS_ACCOUNT', 'cross_account_user_id': 1, 'cross_account_role_name': ' '},
+     'cross_account_role_name'),
+    ({'cross_account_type': 'CROSS_ACCOUNT', 'cross_account_user_id': True, 'cross_account_role_name': 'r'},
+     'cross_account_user_id'),
+    ({'cluster_id': '   '}, 'cluster_id'),
 ])
 def test_bad_input_fails_naming_the_option_before_any_call(args, option, monkeypatch, capsys):
     env = fleet()
@@ -53,3 +64,10 @@ def test_check_instances_flags_exactly_the_orphans(monkeypatch, capsys):
     flags = dict((c['instance_id'], c['orphaned']) for c in result['clients'])
     assert flags == {IDS[0]: False, IDS[1]: True, IDS[2]: False}
     assert env.ecs.actions() == ['DescribeInstances'] and env.writes() == []
+
+
+def test_a_scalar_filter_is_sent_as_one_value(monkeypatch, capsys):
+    env = fleet()
+    result = run_module(hbr_client_info, {'filters': {'Status': 'UNKNOWN'}}, env, monkeypatch, capsys)
+    assert not result.get('failed')
+    assert [flat for action, flat in env.api.log if 'Filters.1.Values.1' in flat][0]['Filters.1.Values.1'] == 'UNKNOWN'

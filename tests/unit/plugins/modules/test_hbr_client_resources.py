@@ -28,6 +28,10 @@ def fleet():
     ({'instance_ids': IDS, 'max_clients': 2}, 'max_clients'),
     ({'instance_ids': IDS, 'max_clients': 0}, 'max_clients'),
     ({'client_ids': ['c-?']}, 'client_ids'),
+    ({'instance_ids': [IDS[0] + '\n']}, 'instance_ids'),
+    ({'client_ids': ['c-000abcdefghij0123456\n']}, 'client_ids'),
+    ({'instance_ids': ['  ']}, 'instance_ids'),
+    ({'instance_ids': IDS, 'max_clients': True}, 'max_clients'),
 ])
 def test_bad_input_fails_naming_the_option_before_any_call(args, option, monkeypatch, capsys):
     env = fleet()
