@@ -42,19 +42,11 @@ class Context:
     def __init__(self, api, *, ecs_api=None, region=None, check_mode=False, wait=True, wait_timeout=900,
                  concurrency=10, clock=time.time, sleep=time.sleep, poll_minimum=0.5, poll_maximum=30.0,
                  write_lock=None, rng=None):
-        self.api = api
-        self.rng = rng or random.Random()
-        self.ecs_api = ecs_api
-        self.region = region
-        self.check_mode = check_mode
-        self.wait = wait
-        self.wait_timeout = wait_timeout
-        self.concurrency = concurrency
-        self.clock = clock
-        self.sleep = sleep
-        self.poll_minimum = poll_minimum
-        self.poll_maximum = poll_maximum
-        self.write_lock = write_lock
+        self.api, self.ecs_api, self.region = api, ecs_api, region  # the HBR client, the ECS one (precheck)
+        self.check_mode, self.wait, self.wait_timeout = check_mode, wait, wait_timeout
+        self.concurrency, self.write_lock = concurrency, write_lock
+        self.clock, self.sleep, self.rng = clock, sleep, rng or random.Random()  # injectable for tests
+        self.poll_minimum, self.poll_maximum = poll_minimum, poll_maximum
 
     @contextlib.contextmanager
     def writing(self, outcome):
