@@ -82,21 +82,25 @@ options:
     choices: [PUBLIC, VPC, CLASSIC]
   data_proxy_setting:
     description:
-      - Proxy for backup data. V(CUSTOM) uses O(proxy_host), O(proxy_port), O(proxy_user) and O(proxy_password).
+      - Proxy for backup data. V(CUSTOM) and V(USE_CONTROL_PROXY) take O(proxy_host), O(proxy_port), O(proxy_user) and
+        O(proxy_password).
     type: str
     choices: [DISABLE, USE_CONTROL_PROXY, CUSTOM]
   proxy_host:
-    description: Custom proxy host, with O(data_proxy_setting=CUSTOM).
+    description: Custom proxy host, with O(data_proxy_setting=CUSTOM) or O(data_proxy_setting=USE_CONTROL_PROXY).
     type: str
   proxy_port:
-    description: Custom proxy port (1 to 65535), with O(data_proxy_setting=CUSTOM).
+    description:
+      - Custom proxy port (1 to 65535), with O(data_proxy_setting=CUSTOM) or
+        O(data_proxy_setting=USE_CONTROL_PROXY).
     type: int
   proxy_user:
-    description: Custom proxy user name, with O(data_proxy_setting=CUSTOM).
+    description: Custom proxy user name, with O(data_proxy_setting=CUSTOM) or O(data_proxy_setting=USE_CONTROL_PROXY).
     type: str
   proxy_password:
     description:
-      - Custom proxy password, with O(data_proxy_setting=CUSTOM). Never logged nor returned.
+      - Custom proxy password, with O(data_proxy_setting=CUSTOM) or O(data_proxy_setting=USE_CONTROL_PROXY). Never
+        logged nor returned.
       - When HBR returns it masked it cannot be compared; see O(update_proxy_password). When HBR returns it in
         clear, it is compared (as a SHA-256 digest, never kept nor returned) and sent only when it differs.
     type: str
@@ -159,8 +163,10 @@ options:
     default: true
   ecs_endpoint:
     description:
-      - Endpoint URL of the ECS API for O(precheck_instances). Defaults to C(ecs.<region>.aliyuncs.com), or to
-        O(hbr_endpoint) when that is set (the emulator answers both APIs).
+      - Endpoint URL of the ECS API for O(precheck_instances). If not set, the region's ECS endpoint is used
+        (C(ecs-vpc.<region>.aliyuncs.com) when HBR is reached through its VPC endpoint, else
+        C(ecs.<region>.aliyuncs.com)); a custom O(hbr_endpoint) is used for ECS too only when it is a loopback address
+        (the emulator answers both APIs).
       - If not set, E(ALICLOUD_ECS_ENDPOINT) is tried.
     type: str
   vault_id:
