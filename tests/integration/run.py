@@ -4,9 +4,36 @@
 Starts ``hbr-emulator`` on 127.0.0.1 (a free port), writes the endpoint and keys to
 tests/integration/integration_config.yml (ansible-test loads it as variables), runs
 ``ansible-test integration`` with this interpreter, and always stops the emulator.
-Run from the collection root (``make integration`` does). Extra arguments go to ansible-test.
+Run from the collection root (``make integration`` does).
+
+    python tests/integration/run.py [--profile default|strict] [ansible-test integration arguments...]
+
+``--profile`` (or ``--profile=NAME``, before any other argument; else the environment variable
+HBR_EMULATOR_PROFILE; else ``default``) picks how the emulator behaves where the service's
+documentation leaves a choice open:
+
+- ``default``: the emulator's defaults (no lag, full pages, no faults).
+- ``strict``: every behaviour option on at once (see STRICT below): records lag 2 s behind their
+  tasks, pages capped at 50 clients and 20 % of them short, DescribeTask Progress -1 as soon as one
+  item failed, call-level errors for single-instance writes, the proxy password readable in clear,
+  and 5 % of answers dropped after the action was applied (seeded).
+
+Everything after the options goes to ``ansible-test integration`` unchanged.
+
+Variables the targets get (integration_config.yml): ``hbr_emulator_url``, ``hbr_access_key``,
+``hbr_secret_key``, ``hbr_region``, ``hbr_emulator_profile`` (the profile's name) and
+``hbr_late_assistant``. The last one is how a target adds instances whose Cloud Assistant comes up
+late (a freshly started instance): combine it into the spec of some of the instances it adds, e.g.
+
+    setup_hbr_emulator_instances: >-
+      {{ [{'instance_id': ids[0]} | combine(hbr_late_assistant)] + ids[1:] }}
+
+Under ``strict`` it is ``{started_seconds_ago: 30, cloud_assistant_after_seconds: 15}`` (started
+30 s ago, Cloud Assistant up 15 s after the instance was added); under ``default`` it is ``{}``, so
+the same target runs unchanged under both profiles.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -23,8 +50,56 @@ SCENARIO = {
     'max_client_version': '2.14.0',
 }
 
+# Every behaviour option of the emulator at its harshest setting at once, plus dropped answers.
+STRICT = {
+    'behaviour': {
+        'record_lag_seconds': 2,
+        'page_size_cap': 50,
+        'short_page_rate': 0.2,
+        'partial_task_progress': 'minus_one',
+        'single_instance_errors': 'call_level',
+        'proxy_password': 'clear',
+    },
+    # seeded: the same arrival order draws the same drops (and short pages)
+    'faults': {'drop_rate': 0.05, 'seed': 20261},
+}
+# Instance keys for a freshly started instance whose Cloud Assistant is not up yet (strict only).
+LATE_ASSISTANT = {'started_seconds_ago': 30, 'cloud_assistant_after_seconds': 15}
 
-def write_config(url):
+PROFILES = {
+    'default': {'scenario': {}, 'late_assistant': {}},
+    'strict': {'scenario': STRICT, 'late_assistant': LATE_ASSISTANT},
+}
+PROFILE_ENV = 'HBR_EMULATOR_PROFILE'
+
+
+class UsageError(Exception):
+    """A bad --profile or HBR_EMULATOR_PROFILE value."""
+
+
+def split_options(argv, environ):
+    """(profile name, the arguments for ansible-test): --profile is read only before other arguments."""
+    profile = environ.get(PROFILE_ENV) or 'default'
+    args = list(argv)
+    while args and args[0].startswith('--profile'):
+        option = args.pop(0)
+        if option.startswith('--profile='):
+            profile = option.split('=', 1)[1]
+        elif option == '--profile' and args:
+            profile = args.pop(0)
+        else:
+            raise UsageError('%s: give a profile name (%s)' % (option, ', '.join(sorted(PROFILES))))
+    if profile not in PROFILES:
+        raise UsageError('unknown emulator profile %r (from --profile or %s); use one of %s'
+                         % (profile, PROFILE_ENV, ', '.join(sorted(PROFILES))))
+    return profile, args
+
+
+def scenario_for(profile):
+    return dict(SCENARIO, **PROFILES[profile]['scenario'])
+
+
+def write_config(url, profile):
     path = os.path.join(HERE, 'integration_config.yml')
     with open(path, 'w') as handle:
         handle.write('---\n')
@@ -34,16 +109,24 @@ def write_config(url):
         # ECS calls must carry RegionId: targets pass it as alicloud_region (ansible-test does not
         # pass ALICLOUD_REGION from this environment to the modules).
         handle.write('hbr_region: %s\n' % SCENARIO['region'])
+        handle.write('hbr_emulator_profile: %s\n' % profile)
+        # JSON is YAML: a mapping the targets combine into instance specs
+        handle.write('hbr_late_assistant: %s\n' % json.dumps(PROFILES[profile]['late_assistant'], sort_keys=True))
     return path
 
 
-def main(argv):
-    with EmulatorProcess(SCENARIO) as emulator:
-        config = write_config(emulator.url)
-        print('integration: emulator at %s' % emulator.url, flush=True)
+def main(argv, environ=None):
+    try:
+        profile, args = split_options(argv, os.environ if environ is None else environ)
+    except UsageError as exc:
+        sys.stderr.write('run.py: error: %s\n' % exc)
+        return 2
+    with EmulatorProcess(scenario_for(profile)) as emulator:
+        config = write_config(emulator.url, profile)
+        print('integration: emulator at %s, profile %s' % (emulator.url, profile), flush=True)
         try:
             command = [os.path.join(os.path.dirname(sys.executable), 'ansible-test'), 'integration', '--local',
-                       '--python-interpreter', sys.executable, '--color', 'no'] + argv
+                       '--python-interpreter', sys.executable, '--color', 'no'] + args
             return subprocess.call(command)
         finally:
             os.unlink(config)
