@@ -89,7 +89,7 @@ class HanaClients:
     kind = 'SAP HANA'
     batch_limits = {'install': 20, 'uninstall': 1, 'upgrade': 1}
     write_actions = {'install': 'CreateClients', 'uninstall': 'UninstallClient', 'upgrade': 'UpgradeClient'}
-    precheck = False
+    precheck = True  # SAP HANA clients run on ECS instances: the same precheck applies
 
     def __init__(self, vault_id, cluster_id, source_types=('HANA',), create_options=None, access_key=None):
         self.vault_id = vault_id

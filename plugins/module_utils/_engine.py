@@ -174,7 +174,9 @@ def _write_in_groups(run, phase, todo):
     ctx, outcome = run.ctx, run.outcome
     issued, busy, baseline = [], [], {}
     limit = run.clients.batch_limits[phase]
-    groups = chunks(todo, limit * max(1, READ_PAGE // limit))  # whole batches, about one read call each
+    # small groups (two install batches, one read call), so that controllers racing over the same
+    # instances in different orders see each other's tasks
+    groups = chunks(todo, min(READ_PAGE, limit * max(1, READ_PAGE // limit // 2)))
     ctx.rng.shuffle(groups)
     for group in groups:
         with ctx.writing(outcome):

@@ -45,9 +45,13 @@ def build_diff(outcome, order, managed):
 
 def result_order(requested, outcome):
     """The requested instances first, in their order, then any others the run touched."""
-    requested = list(requested or [])
-    seen = set(requested)
-    return requested + [iid for iid in outcome.records if iid not in seen]
+    order = list(requested or [])
+    seen = set(order)
+    for iid in list(outcome.before) + list(outcome.records):  # before: records a purge deleted
+        if iid not in seen:
+            seen.add(iid)
+            order.append(iid)
+    return order
 
 
 # The keys hbr_client documents for each record (RETURN). Only these are returned: a fleet of

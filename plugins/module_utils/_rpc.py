@@ -45,6 +45,7 @@ DEFAULT_PAGE_SIZE = 99
 # idempotent and retried like reads.
 NON_IDEMPOTENT_ACTIONS = frozenset([
     'InstallBackupClients', 'UninstallBackupClients', 'UpgradeBackupClients', 'CreateClients',
+    'UninstallClient', 'UpgradeClient',
 ])
 
 THROTTLING_CODES = frozenset(['Rejected.Throttling', 'SignatureNonceUsed'])

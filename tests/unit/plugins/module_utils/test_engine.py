@@ -94,12 +94,12 @@ def test_at_most_one_read_per_99_and_one_install_per_20():
     converge(env, IDS[:300])
     actions = env.api.actions()
     reads_before_first_write = actions[:actions.index('InstallBackupClients')]
-    # the first read, then each group of 80 (four install batches) is read again right before its writes
+    # the first read, then each group of 40 (two install batches) is read again right before its writes
     if EXACT_CALLS:  # reads and retried idempotent writes vary under the strict profile
         assert reads_before_first_write.count('DescribeBackupClients') == math.ceil(300 / 99) + 1
     first_wait = actions.index('DescribeBackupClients', len(actions) - actions[::-1].index('InstallBackupClients'))
     if EXACT_CALLS:  # reads and retried idempotent writes vary under the strict profile
-        assert actions[:first_wait].count('DescribeBackupClients') == math.ceil(300 / 99) + math.ceil(300 / 80)
+        assert actions[:first_wait].count('DescribeBackupClients') == math.ceil(300 / 99) + math.ceil(300 / 40)
     assert actions.count('InstallBackupClients') == math.ceil(300 / 20)
     assert 'UpdateClientSettings' not in actions
 
