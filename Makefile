@@ -95,7 +95,7 @@ integration: collection venv
 
 # The newest installed Python X.Y ($(1), a shell word): pyenv's real binaries (shims do not survive
 # ansible-test's clean environment), else pythonX.Y on PATH; sets p, empty when there is none.
-FIND_PYTHON = p=$$(ls -d $$HOME/.pyenv/versions/$(1).*/bin/python$(1) 2>/dev/null | sort -V | tail -1); \
+FIND_PYTHON = p=$$( (ls -d $$HOME/.pyenv/versions/$(1).*/bin/python$(1) 2>/dev/null || true) | sort -V | tail -1); \
   if [ -z "$$p" ] && command -v python$(1) >/dev/null 2>&1; then \
     p=$$(python$(1) -c 'import sys; print(sys.executable)' 2>/dev/null || true); fi
 
