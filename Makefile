@@ -95,7 +95,7 @@ integration: collection venv
 
 # The newest installed Python X.Y ($(1), a shell word): pyenv's real binaries (shims do not survive
 # ansible-test's clean environment), else pythonX.Y on PATH; sets p, empty when there is none.
-FIND_PYTHON = p=$$(ls -d $$HOME/.pyenv/versions/$(1).*/bin/python$(1) 2>/dev/null | sort -V | tail -1); \
+FIND_PYTHON = p=$$( (ls -d $$HOME/.pyenv/versions/$(1).*/bin/python$(1) 2>/dev/null || true) | sort -V | tail -1); \
   if [ -z "$$p" ] && command -v python$(1) >/dev/null 2>&1; then \
     p=$$(python$(1) -c 'import sys; print(sys.executable)' 2>/dev/null || true); fi
 
@@ -155,22 +155,29 @@ lint: collection venv
 changelog-lint: collection venv
 	cd $(COLL) && $(BIN)/antsibull-changelog lint
 
+# ansible-doc renders every plugin (modules, and the inventory plugin and any other type once added).
 docs-check: collection
-	@for m in $$(ls $(COLL)/plugins/modules/*.py 2>/dev/null | xargs -n1 basename | sed 's/\.py$$//'); do \
-	  $(BIN)/ansible-doc -t module alicloud.hbr.$$m >/dev/null || exit 1; echo "ansible-doc alicloud.hbr.$$m: ok"; done
+	@for dir in $$(ls -d $(COLL)/plugins/*/ | grep -v -e module_utils -e doc_fragments); do type=$$(basename $$dir); \
+	  for p in $$(ls $$dir*.py 2>/dev/null | xargs -rn1 basename | grep -v '^__init__' | sed 's/\.py$$//'); do \
+	    $(BIN)/ansible-doc -t $${type%s} alicloud.hbr.$$p >/dev/null || exit 1; echo "ansible-doc -t $${type%s} alicloud.hbr.$$p: ok"; done; done
 
-# Labels of the Ansible docs that antsibull-docs' pages link to (configuration settings, common
-# return values, ansible.builtin plugins). The build is offline: a local intersphinx inventory maps
-# them to their docs.ansible.com pages instead of downloading the published one.
+# Labels of the Ansible docs that antsibull-docs' pages link to (configuration settings and their
+# environment variables, common return values, ansible.builtin plugins). The build is offline: a local
+# intersphinx inventory maps them to their docs.ansible.com pages instead of downloading the published one.
 define ANSIBLE_DOCS_INVENTORY
-import json, subprocess, sys, zlib
+import json, os, subprocess, sys, zlib
+import ansible, yaml
 labels = [('ansible_configuration_settings', 'reference_appendices/config.html', 'Ansible Configuration Settings'),
           ('common_return_values', 'reference_appendices/common_return_values.html', 'Return Values')]
+with open(os.path.join(os.path.dirname(ansible.__file__), 'config', 'base.yml')) as handle:
+    settings = yaml.safe_load(handle)
+envvars = sorted(set(env['name'] for setting in settings.values() for env in setting.get('env') or []))
 for kind in ('module', 'inventory', 'cache', 'lookup', 'filter', 'test', 'callback', 'connection', 'become', 'vars'):
     found = json.loads(subprocess.check_output([sys.argv[2], '-t', kind, '--list', '--json', 'ansible.builtin']))
     labels += [('ansible_collections.%s_%s' % (name, kind), 'collections/%s_%s.html' % (name.replace('.', '/'), kind), name)
                for name in sorted(found)]
 body = ''.join('%s std:label -1 %s %s\n' % label for label in labels)
+body += ''.join('%s std:envvar 1 reference_appendices/config.html#envvar-%s -\n' % (name, name) for name in envvars)
 with open(sys.argv[1], 'wb') as handle:
     handle.write(b'# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n'
                  b'# The remainder of this file is compressed using zlib.\n' + zlib.compress(body.encode()))
