@@ -68,6 +68,10 @@ collection: $(BIN)/.runtime
 
 units: collection venv
 	cd $(COLL) && $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
+	@echo "== the convergence and module tests again under the strict emulator profile (every open behaviour at once)"
+	cd $(COLL) && HBR_EMULATOR_PROFILE=strict $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  tests/unit/plugins/module_utils/test_engine.py tests/unit/plugins/module_utils/test_writes.py \
+	  tests/unit/plugins/module_utils/test_waiting.py tests/unit/plugins/modules
 
 emulator-tests: venv
 	cd emulator && $(BIN)/python -m pytest -q -p no:cacheprovider tests
@@ -88,10 +92,15 @@ system-tests: collection venv browser
 	cd $(COLL) && if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && [ -z "$${CI:-}" ]; then \
 	  export HBR_SKIP_BROWSER=1; fi; $(BIN)/python -m pytest -q -p no:cacheprovider -rs tests/system
 
+# Every target under the default emulator, then the fleet targets under the strict profile: record lag,
+# capped and short pages, Progress -1, call-level errors, clear proxy passwords, late Cloud Assistant and
+# 5 % dropped answers, all at once (tests/integration/run.py).
+STRICT_TARGETS ?= hbr_client hbr_client_fleet hbr_client_info hbr_client_resources hbr_client_purge hbr_client_orphans \
+  hbr_client_hana inventory_hbr_clients
 integration: collection venv
-	@if [ -d $(COLL)/tests/integration/targets ] && ls $(COLL)/tests/integration/targets | grep -q .; then \
-	  cd $(COLL) && $(BIN)/python tests/integration/run.py; \
-	else echo "no integration targets yet"; fi
+	cd $(COLL) && $(BIN)/python tests/integration/run.py
+	@echo "== the fleet targets under the strict emulator profile"
+	cd $(COLL) && $(BIN)/python tests/integration/run.py --profile strict $(STRICT_TARGETS)
 
 # The newest installed Python X.Y ($(1), a shell word): pyenv's real binaries (shims do not survive
 # ansible-test's clean environment), else pythonX.Y on PATH; sets p, empty when there is none.
