@@ -36,7 +36,9 @@ def read_pages(api, action, params, list_path, *, key='ClientId', page_size=DEFA
     """
     collected = {}
     total = None
-    for _pass in range(MAX_READ_PASSES):
+    for attempt in range(MAX_READ_PASSES):
+        if attempt:
+            api.sleep(min(4.0, 0.25 * 2 ** attempt))  # a short page may be the service catching up: give it time
         found = {}
         total = _read_pass(api, action, params, list_path, key=key, page_size=page_size, collected=found)
         collected.update(found)
