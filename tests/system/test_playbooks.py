@@ -110,7 +110,7 @@ def test_report_playbook_without_warnings_on_an_empty_fleet_and_clear_error_on_a
     result = run([os.path.join(BIN, 'ansible-playbook'), 'alicloud.hbr.report', '-e', 'fleet_report_path=%s' % report],
                  env)
     assert result.returncode == 0, result.stdout[-2000:]
-    assert 'Fleet report: %s (0 clients, 0 need attention)' % report in result.stdout
+    assert 'Fleet report: %s (0 clients, 0 need attention, 0 orphaned, 0 instances with no client)' % report in result.stdout
     running.admin('DELETE', '/_emulator/calls')
     bad = run([os.path.join(BIN, 'ansible-playbook'), 'alicloud.hbr.report', '-e', json.dumps(
         {'fleet_report_path': report, 'fleet_report_filters': {'statuses': ['UNKNOWN']}})], env)
@@ -187,7 +187,8 @@ def test_report_playbook_renders_in_chromium(emulator, tmp_path):
     result = run([os.path.join(BIN, 'ansible-playbook'), 'alicloud.hbr.report', '-e', 'fleet_report_path=%s' % report],
                  env)
     assert result.returncode == 0, result.stdout[-2000:]
-    assert 'Fleet report: %s (29 clients, 2 need attention)' % report in result.stdout
+    assert 'Fleet report: %s (29 clients, 2 need attention, 0 orphaned, 0 instances with no client)' % report \
+        in result.stdout
     with open(report) as handle:
         html = handle.read()
     assert '<script' not in html and 'http://' not in html and 'https://' not in html, 'self-contained'
