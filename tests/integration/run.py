@@ -110,6 +110,7 @@ def write_config(url, profile):
         # pass ALICLOUD_REGION from this environment to the modules).
         handle.write('hbr_region: %s\n' % SCENARIO['region'])
         handle.write('hbr_emulator_profile: %s\n' % profile)
+        handle.write('hbr_strict: %s\n' % ('true' if profile == 'strict' else 'false'))
         # JSON is YAML: a mapping the targets combine into instance specs
         handle.write('hbr_late_assistant: %s\n' % json.dumps(PROFILES[profile]['late_assistant'], sort_keys=True))
     return path
