@@ -5,7 +5,8 @@ import platform
 import sys
 import time
 
-from hbr_emulator.launcher import EmulatorProcess  # noqa: F401  pylint: disable=unused-import  (re-exported: the benchmarks import it from here)
+# re-exported: the benchmarks import it from here
+from hbr_emulator.launcher import EmulatorProcess  # noqa: F401  pylint: disable=unused-import
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The emulator's region: with it the modules' ECS calls carry RegionId, which ECS (and the

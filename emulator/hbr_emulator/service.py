@@ -10,7 +10,8 @@ import json
 import time
 
 from . import ecs_actions, hana_actions, hbr_actions, hbr_reads
-from .errors import ApiError, business_error, invalid, missing  # noqa: F401  pylint: disable=unused-import  (the server imports them from here)
+# the server imports these from here
+from .errors import ApiError, business_error, invalid, missing  # noqa: F401  pylint: disable=unused-import
 from .behaviour import Behaviour
 from .fleet import add_instances
 from .model import DEFAULT_TASK_SECONDS, ECS_API_VERSION, STATUSES, row_heartbeat  # noqa: F401  pylint: disable=unused-import
