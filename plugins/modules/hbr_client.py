@@ -292,6 +292,7 @@ EXAMPLES = r'''
   module_defaults:
     group/alicloud.hbr.hbr:
       hbr_endpoint: http://127.0.0.1:8080
+      alicloud_region: cn-hangzhou
       alicloud_access_key: emulator-ak
       alicloud_secret_key: "{{ emulator_secret }}"
   alicloud.hbr.hbr_client:

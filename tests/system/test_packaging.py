@@ -82,7 +82,8 @@ def test_protect_playbook_through_ansible_runner_leaks_no_secret(emulator, tmp_p
     (private / 'project' / 'protect.yml').write_text(
         '- name: Protect, as an AWX job template would\n  ansible.builtin.import_playbook: alicloud.hbr.protect\n')
     fleet_inventory(private / 'inventory' / 'hosts.yml', instances)
-    envvars = {'ALICLOUD_HBR_ENDPOINT': running.url, 'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_PATH}
+    envvars = {'ALICLOUD_HBR_ENDPOINT': running.url, 'ALICLOUD_REGION': 'cn-hangzhou',
+               'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_PATH}
     if injector == 'env':
         envvars.update(ALICLOUD_ACCESS_KEY=KEY, ALICLOUD_SECRET_KEY=SECRET, ALICLOUD_SECURITY_TOKEN=STS_TOKEN)
     else:

@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 
 from conftest import COLLECTION  # pylint: disable=import-error
 
@@ -96,15 +97,20 @@ def clean_environment():
 def run_session(commands, cwd):
     """The commands as one bash session; any failing command fails it. The emulator is always stopped."""
     script = 'set -e -o pipefail\n' + '\n'.join(commands) + '\n'
-    process = subprocess.Popen(['bash', '-c', script], cwd=cwd, env=clean_environment(), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        output = process.communicate(timeout=900)[0]
-    finally:
+    # The output goes to a file, not a pipe: a background emulator left running by a failed command
+    # would hold a pipe open, and the test would wait for its end instead of failing.
+    with tempfile.TemporaryFile(mode='w+') as log:
+        process = subprocess.Popen(['bash', '-c', script], cwd=cwd, env=clean_environment(), stdout=log,
+                                   stderr=subprocess.STDOUT, text=True, start_new_session=True)
         try:
-            os.killpg(process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+            process.wait(timeout=900)
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        log.seek(0)
+        output = log.read()
     return process.returncode, output
 
 
@@ -151,9 +157,9 @@ def status_table_statuses():
     for path in sorted(glob.glob(os.path.join(COLLECTION, 'plugins', 'module_utils', '*.py'))):
         with open(path, encoding='utf-8') as handle:
             text = handle.read()
-        table = re.search(r'^STATUS_TABLE = \{(.*?)^\}', text, re.M | re.S)
+        table = re.search(r'^STATUS_TABLE = (.*?)^\)\)', text, re.M | re.S)
         if table:
-            return re.findall(r"^\s+'([A-Z_]+)': dict\(", table.group(1), re.M)
+            return re.findall(r"^    \('([A-Z_]+)', \(", table.group(1), re.M)
     raise AssertionError('STATUS_TABLE not found under plugins/module_utils')
 
 
