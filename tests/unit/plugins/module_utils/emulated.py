@@ -80,6 +80,24 @@ class DroppedAnswers:
             raise _errors.HbrApiError('dropped', code='ConnectionDropped', action=action, ambiguous=True)
 
 
+class DropFirst:
+    """A fault: the first answer to `action` is lost after the action was applied (ambiguous)."""
+
+    def __init__(self, action):
+        self.action = action
+        self.sent = []  # the parameters of every call of the action
+
+    @property
+    def dropped(self):
+        return min(len(self.sent), 1)
+
+    def __call__(self, action, params):
+        if action == self.action:
+            self.sent.append(params)
+            if len(self.sent) == 1:
+                raise _errors.HbrApiError('dropped', code='ConnectionDropped', action=action, ambiguous=True)
+
+
 class Emulated:
     def __init__(self, scenario, fault=None):
         from hbr_emulator.service import Service

@@ -12,7 +12,7 @@ from ansible_collections.alicloud.hbr.plugins.module_utils import _adapters, _en
 
 pytest.importorskip('hbr_emulator')
 
-from ansible_collections.alicloud.hbr.tests.unit.plugins.module_utils.emulated import Emulated, strict  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.alicloud.hbr.tests.unit.plugins.module_utils.emulated import DropFirst, Emulated, strict  # noqa: E402  pylint: disable=wrong-import-position
 
 EXACT_CALLS = not strict()
 
@@ -327,16 +327,10 @@ def test_lagging_record_does_not_turn_a_retried_install_into_a_false_failure():
 
 
 def test_a_dropped_install_answer_with_a_lagging_record_is_applied_once():
-    sent = []
-
-    def drop_first_install(action, params):
-        if action == 'InstallBackupClients':
-            sent.append(params)
-            if len(sent) == 1:
-                raise _errors.HbrApiError('dropped', code='ConnectionDropped', action=action, ambiguous=True)
-    env = Emulated({'instance_count': 3, 'behaviour': {'record_lag_seconds': 8}}, fault=drop_first_install)
+    drop = DropFirst('InstallBackupClients')
+    env = Emulated({'instance_count': 3, 'behaviour': {'record_lag_seconds': 8}}, fault=drop)
     ctx, outcome = converge(env, IDS[:3])
-    assert len(sent) == 1, 'the install was found applied once the record caught up, not sent again'
+    assert len(drop.sent) == 1, 'the install was found applied once the record caught up, not sent again'
     assert outcome.failures == {} and statuses(env) == {'ACTIVATED': 3}
 
 
@@ -439,12 +433,7 @@ def test_sap_hana_latest_settings_and_absent_with_purge():
 
 
 def test_a_delete_whose_answer_was_lost_is_not_a_failure():
-    lost = []
-
-    def drop_first_delete(action, params):
-        if action == 'DeleteBackupClient' and not lost:
-            lost.append(params)
-            raise _errors.HbrApiError('dropped', code='ConnectionDropped', action=action, ambiguous=True)
-    env = Emulated({'instances': [{'instance_id': IDS[0], 'client': {'status': 'STOPPED'}}]}, fault=drop_first_delete)
+    drop = DropFirst('DeleteBackupClient')
+    env = Emulated({'instances': [{'instance_id': IDS[0], 'client': {'status': 'STOPPED'}}]}, fault=drop)
     ctx, outcome = converge(env, IDS[:1], 'absent', purge=True)
-    assert lost and outcome.failures == {} and env.state()['clients'] == []
+    assert drop.sent and outcome.failures == {} and env.state()['clients'] == []

@@ -6,11 +6,11 @@ from __future__ import absolute_import, division, print_function
 
 import pytest
 
-from ansible_collections.alicloud.hbr.plugins.module_utils import _adapters, _errors, _outcome, _writes
+from ansible_collections.alicloud.hbr.plugins.module_utils import _adapters, _outcome, _writes
 
 pytest.importorskip('hbr_emulator')
 
-from ansible_collections.alicloud.hbr.tests.unit.plugins.module_utils.emulated import Emulated  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.alicloud.hbr.tests.unit.plugins.module_utils.emulated import DropFirst, Emulated  # noqa: E402  pylint: disable=wrong-import-position
 
 IDS = ['i-emu%017d' % n for n in range(1, 46)]
 
@@ -26,15 +26,9 @@ def test_batches_of_twenty_and_rejections_named():
 
 
 def test_an_ambiguous_write_that_was_applied_is_not_sent_again():
-    sent = []
-
-    def drop_first_install(action, params):
-        if action == 'InstallBackupClients':
-            sent.append(params)
-            if len(sent) == 1:
-                raise _errors.HbrApiError('dropped', code='ConnectionDropped', action=action, ambiguous=True)
-    env = Emulated({'instance_count': 3}, fault=drop_first_install)
+    drop = DropFirst('InstallBackupClients')
+    env = Emulated({'instance_count': 3}, fault=drop)
     outcome = _outcome.Outcome(env.clock.time)
     accepted = _writes.issue_writes(env.context(), _adapters.EcsClients(), 'install', IDS[:3], outcome, {})
-    assert accepted == IDS[:3] and len(sent) == 1, 'the applied install was recognised from the records'
+    assert accepted == IDS[:3] and len(drop.sent) == 1, 'the applied install was recognised from the records'
     assert outcome.failures == {} and outcome.changed_instances == set(IDS[:3])
