@@ -8,7 +8,6 @@ from __future__ import absolute_import, division, print_function
 import json
 import os
 import sys
-import threading
 
 import pytest
 
@@ -24,10 +23,7 @@ _EMULATOR = os.path.join(COLLECTION_ROOT, 'emulator')
 if os.path.isdir(os.path.join(_EMULATOR, 'hbr_emulator')):
     sys.path.append(_EMULATOR)
 
-try:
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-except ImportError:  # pragma: no cover
-    raise
+from ansible_collections.alicloud.hbr.tests.unit.plugins.module_utils.fakes import LocalServer  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def _find_vectors():
@@ -44,44 +40,6 @@ def _find_vectors():
 def vectors():
     with open(_find_vectors(), encoding='utf-8') as handle:
         return json.load(handle)
-
-
-class LocalServer:
-    """A tiny HTTP server on 127.0.0.1 whose answers come from ``route(method, path, headers, body)``,
-    returning ``(status, headers, body)``. Every request is recorded in ``requests``."""
-
-    def __init__(self, route):
-        self.route = route
-        self.requests = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _handle(self):
-                length = int(self.headers.get('Content-Length') or 0)
-                body = self.rfile.read(length).decode('utf-8') if length else ''
-                server.requests.append((self.command, self.path, dict(self.headers), body))
-                status, headers, text = server.route(self.command, self.path, dict(self.headers), body)
-                data = text.encode('utf-8')
-                self.send_response(status)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_PUT = do_POST = _handle
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture

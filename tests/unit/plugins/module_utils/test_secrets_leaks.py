@@ -10,16 +10,15 @@
 
 from __future__ import absolute_import, division, print_function
 
+import collections
 import contextlib
 import functools
 import io
 import json
 import socket
-import threading
 import time
 
 from http.client import HTTPConnection
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 import pytest
@@ -32,6 +31,7 @@ from hypothesis import HealthCheck, given, settings
 
 from ansible_collections.alicloud.hbr.plugins.module_utils import _connection, _credentials, _errors, _module, _rpc, _writes
 from ansible_collections.alicloud.hbr.plugins.modules import hbr_client, hbr_client_info
+from ansible_collections.alicloud.hbr.tests.unit.plugins.module_utils.fakes import LocalServer
 
 hbr_emulator_server = pytest.importorskip('hbr_emulator.server')
 from hbr_emulator.auth import Authenticator  # noqa: E402  pylint: disable=wrong-import-position,import-error
@@ -72,6 +72,9 @@ def closed_port_url():
     return 'http://127.0.0.1:%d' % port
 
 
+Request = collections.namedtuple('Request', 'command path headers')
+
+
 class Hostile:
     """An HTTP server on 127.0.0.1 that handles each action (x-acs-action, Action=, or the path) as
     ``plan`` says: 'ok' forwards to ``upstream`` (an emulator) or answers from ``answers``;
@@ -82,35 +85,14 @@ class Hostile:
     def __init__(self, plan, upstream=None, answers=None, hang_seconds=1.6):
         self.plan, self.upstream, self.answers, self.hang_seconds = plan, upstream, answers or {}, hang_seconds
         self.seen = []
-        hostile = self
+        self.server = LocalServer(self.route)
+        self.url = self.server.url
 
-        class Handler(BaseHTTPRequestHandler):
-            def _handle(self):
-                length = int(self.headers.get('Content-Length') or 0)
-                body = self.rfile.read(length) if length else b''
-                action = (self.headers.get('x-acs-action') or dict(parse_qsl(urlsplit(self.path).query)).get('Action')
-                          or urlsplit(self.path).path)
-                hostile.seen.append(action)
-                answer = hostile.answer(action, self, body)
-                if answer is None:
-                    self.close_connection = True
-                    return
-                status, headers, data = answer
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_PUT = do_POST = _handle
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True).start()
+    def route(self, method, path, headers, body):
+        action = (headers.get('x-acs-action') or dict(parse_qsl(urlsplit(path).query)).get('Action')
+                  or urlsplit(path).path)
+        self.seen.append(action)
+        return self.answer(action, Request(method, path, headers), body.encode('utf-8'))
 
     def answer(self, action, request, body):
         behaviour = self.plan.get(action, 'ok')
@@ -145,8 +127,7 @@ class Hostile:
             connection.close()
 
     def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 def no_sleep_build_client(monkeypatch):
