@@ -166,7 +166,7 @@ changelog-lint: collection venv
 
 # ansible-doc renders every plugin (modules, and the inventory plugin and any other type once added).
 docs-check: collection
-	@for dir in $$(ls -d $(COLL)/plugins/*/ | grep -v -e module_utils -e doc_fragments); do type=$$(basename $$dir); \
+	@for dir in $$(ls -d $(COLL)/plugins/*/ | grep -v -e module_utils -e doc_fragments -e action); do type=$$(basename $$dir); \
 	  for p in $$(ls $$dir*.py 2>/dev/null | xargs -rn1 basename | grep -v '^__init__' | sed 's/\.py$$//'); do \
 	    $(BIN)/ansible-doc -t $${type%s} alicloud.hbr.$$p >/dev/null || exit 1; echo "ansible-doc -t $${type%s} alicloud.hbr.$$p: ok"; done; done
 

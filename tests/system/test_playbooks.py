@@ -103,6 +103,35 @@ def test_protect_playbook_with_the_role_then_idempotent(emulator, tmp_path):
     assert [clients[i]['Status'] for i in GOOD[:3]] == ['STOPPED', 'STOPPED', 'ACTIVATED']
 
 
+def test_the_role_gives_each_host_its_own_variables_and_check_mode_predicts(emulator, tmp_path):
+    running = emulator(scenario())
+    inventory = fleet_inventory(tmp_path / 'inventory.yml', GOOD[:2] + [STOPPED, OUTDATED])
+    book = tmp_path / 'role-vars.yml'
+    # A failed host leaves the play, so a second play on the controller reads every host's variables.
+    book.write_text(
+        '- hosts: all\n  gather_facts: false\n  roles:\n    - role: alicloud.hbr.backup_client\n'
+        '      vars: {backup_client_state: latest}\n'
+        '- hosts: localhost\n  gather_facts: false\n  tasks:\n'
+        '    - ansible.builtin.debug:\n        msg: "VARS {{ host }} {{ hostvars[host].backup_client_instance_id }} '
+        '{{ hostvars[host].backup_client_record.status | default(\'-\') }} {{ hostvars[host].backup_client_changed }} '
+        '{{ hostvars[host].backup_client_failure.code | default(\'-\') }}"\n'
+        '      loop: "{{ groups.fleet }}"\n      loop_control: {loop_var: host}\n')
+    command = [os.path.join(BIN, 'ansible-playbook'), str(book), '-i', inventory]
+    predicted = run(command + ['--check'], running.env())
+    assert [h for h, r in sorted(recap(predicted.stdout).items()) if r['changed']] == ['host-001', 'host-002', 'host-004']
+    assert [(c['InstanceId'], c['ClientVersion']) for c in running.admin('GET', '/_emulator/state')['clients']] == [
+        (OUTDATED, '2.12.0')], 'check mode changes nothing'
+    applied = run(command, running.env())
+    hosts = recap(applied.stdout)
+    assert [h for h, r in sorted(hosts.items()) if r['changed']] == ['host-001', 'host-002', 'host-004']
+    assert [h for h, r in sorted(hosts.items()) if r['failed']] == ['host-003']
+    assert 'fatal: [host-003]: FAILED! => {"changed": false, "instance_id": "%s", "msg": "%s: InstanceNotRunning - ' % (
+        STOPPED, STOPPED) in applied.stdout
+    lines = sorted(re.findall(r'VARS (host-\d+ .*?)"', applied.stdout))
+    assert lines == ['host-001 %s ACTIVATED True -' % GOOD[0], 'host-002 %s ACTIVATED True -' % GOOD[1],
+                     'host-003 %s - False InstanceNotRunning' % STOPPED, 'host-004 %s ACTIVATED True -' % OUTDATED]
+
+
 def test_report_playbook_without_warnings_on_an_empty_fleet_and_clear_error_on_a_bad_filter(emulator, tmp_path):
     running = emulator({'instances': [{'instance_id': GOOD[0]}]})
     env = running.env(ANSIBLE_DEPRECATION_WARNINGS='true')
