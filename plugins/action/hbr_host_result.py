@@ -18,11 +18,7 @@ __metaclass__ = type
 
 from ansible.module_utils.six import string_types
 from ansible.plugins.action import ActionBase
-
-try:
-    from collections.abc import Mapping
-except ImportError:  # pragma: no cover - Python 2 is not supported by ansible-core 2.17+
-    from collections import Mapping
+from ansible.module_utils.six.moves.collections_abc import Mapping
 
 
 def _entry_of(results, host, results_var):

@@ -85,11 +85,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
 from ansible.module_utils.six import string_types
-
-try:
-    from collections.abc import Mapping
-except ImportError:  # pragma: no cover - Python 2 is not supported by ansible-core 2.17+
-    from collections import Mapping
+from ansible.module_utils.six.moves.collections_abc import Mapping
 
 
 def _mapping(value, name):

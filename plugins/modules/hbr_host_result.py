@@ -36,15 +36,20 @@ options:
 attributes:
   action:
     support: full
+    description: Runs on the controller as an action plugin; the host is never contacted.
   async:
     support: none
+    description: Nothing to run in the background.
   check_mode:
     support: full
-    details: Reports the entry, which in check mode holds the predicted outcome.
+    description: Reports the entry, which in check mode holds the predicted outcome.
   diff_mode:
     support: none
+    description: The diff is shown by the play-wide M(alicloud.hbr.hbr_client) task.
   platform:
+    support: full
     platforms: all
+    description: Any controller.
 notes:
   - Fails the host, with a message saying what to do, when the variable is not a dict or has no entry for the host.
 seealso:
