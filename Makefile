@@ -177,7 +177,8 @@ define ANSIBLE_DOCS_INVENTORY
 import json, os, subprocess, sys, zlib
 import ansible, yaml
 labels = [('ansible_configuration_settings', 'reference_appendices/config.html', 'Ansible Configuration Settings'),
-          ('common_return_values', 'reference_appendices/common_return_values.html', 'Return Values')]
+          ('common_return_values', 'reference_appendices/common_return_values.html', 'Return Values'),
+          ('action_plugins', 'plugins/action.html', 'Action plugins')]
 with open(os.path.join(os.path.dirname(ansible.__file__), 'config', 'base.yml')) as handle:
     settings = yaml.safe_load(handle)
 envvars = sorted(set(env['name'] for setting in settings.values() for env in setting.get('env') or []))
