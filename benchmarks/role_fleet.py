@@ -14,6 +14,7 @@ import argparse
 import collections
 import os
 import re
+import resource
 import statistics
 import sys
 
@@ -42,14 +43,27 @@ def recap(output):
         r'^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)', output, re.M))
 
 
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_playbook(path, env, inventory):
+    """(wall seconds, CPU seconds of ansible-playbook and every process it waited for, result). The CPU
+    figure is what a shared machine disturbs least: it is the work done, not the time waited for a core."""
+    cpu = children_cpu()
+    seconds, result = run_playbook(path, env, inventory=inventory)
+    return seconds, children_cpu() - cpu, result
+
+
 def floor_seconds(kind, inventory):
     path = os.path.join(WORK, 'floor-%s.yml' % kind)
     with open(path, 'w') as handle:
         handle.write(FLOOR_PLAYS[kind])
-    seconds, result = run_playbook(path, ansible_env('http://127.0.0.1:1'), inventory=inventory)
+    seconds, cpu, result = timed_playbook(path, ansible_env('http://127.0.0.1:1'), inventory)
     if result.returncode != 0:
         raise SystemExit('%s play failed:\n%s' % (kind, result.stdout[-3000:]))
-    return seconds
+    return {'wall': seconds, 'cpu': cpu}
 
 
 def role_seconds(*, count, inventory, collections_path, fresh):
@@ -57,7 +71,7 @@ def role_seconds(*, count, inventory, collections_path, fresh):
     emulator = EmulatorProcess(fleet(count, version=None if fresh else '2.13.0'))
     try:
         env = dict(ansible_env(emulator.url), ANSIBLE_COLLECTIONS_PATH=collections_path)
-        seconds, result = run_playbook('alicloud.hbr.protect', env, inventory=inventory)
+        seconds, cpu, result = timed_playbook('alicloud.hbr.protect', env, inventory)
         calls = collections.Counter(c['action'] for c in emulator.admin('GET', '/_emulator/calls'))
     finally:
         emulator.stop()
@@ -68,7 +82,7 @@ def role_seconds(*, count, inventory, collections_path, fresh):
             'fresh' if fresh else 'idempotent', count, result.returncode, len(hosts), changed, result.stdout[-3000:]))
     if not fresh and any(calls[action] for action in WRITES):
         raise SystemExit('idempotent protect wrote: %s' % dict(calls))
-    return seconds
+    return {'wall': seconds, 'cpu': cpu}
 
 
 def one_round(*, count, inventory, variants):
@@ -78,38 +92,44 @@ def one_round(*, count, inventory, variants):
         for fresh in (False, True):
             key = '%s %s' % (name, 'fresh' if fresh else 'idempotent')
             cells[key] = role_seconds(count=count, inventory=inventory, collections_path=path, fresh=fresh)
-            print('  N=%d %-22s %.1f s' % (count, key, cells[key]), file=sys.stderr)
+            print('  N=%d %-22s %.1f s (CPU %.1f s; floor %.1f s, CPU %.1f s)' % (
+                count, key, cells[key]['wall'], cells[key]['cpu'], cells['debug']['wall'], cells['debug']['cpu']),
+                file=sys.stderr)
     return cells
 
 
 def summarise(count, rounds, variants):
     """Markdown rows for N: medians over the rounds, and the median of each round's ratio."""
-    def median(key):
-        return statistics.median(r[key] for r in rounds)
+    def median(key, what='wall'):
+        return statistics.median(r[key][what] for r in rounds)
 
-    def ratio(key, minus=0.0):
-        return statistics.median((r[key] - minus) / r['debug'] for r in rounds)
+    def ratio(key, minus=0.0, what='wall'):
+        return statistics.median((r[key][what] - minus) / r['debug'][what] for r in rounds)
 
     rows = []
     for name, _path in variants:
         idem, fresh = '%s idempotent' % name, '%s fresh' % name
-        rows.append('| %d | %s | %.1f s | %.1f s | %.1f s | **%.2f** | %.1f s | %.1f s | **%.2f** | %d |' % (
+        rows.append('| %d | %s | %.1f s | %.1f s | %.1f s | **%.2f** | %.1f s | %.1f s | **%.2f** | %.2f | %.2f | %d |' % (
             count, name, median('empty'), median('debug'), median(idem), ratio(idem), median(fresh),
-            median(fresh) - TASK_SECONDS['install'], ratio(fresh, TASK_SECONDS['install']), len(rounds)))
+            median(fresh) - TASK_SECONDS['install'], ratio(fresh, TASK_SECONDS['install']),
+            ratio(idem, what='cpu'), ratio(fresh, what='cpu'), len(rounds)))
     return rows
 
 
 def table(results, variants):
     head = ['| N hosts | role | empty play | one-debug-task play (floor) | role, idempotent | idempotent / floor | '
-            'role, fresh | fresh - install task (%d s) | (fresh - task) / floor | rounds |' % TASK_SECONDS['install'],
-            '|---|---|---|---|---|---|---|---|---|---|']
+            'role, fresh | fresh - install task (%d s) | (fresh - task) / floor | CPU: idempotent / floor | '
+            'CPU: fresh / floor | rounds |' % TASK_SECONDS['install'],
+            '|---|---|---|---|---|---|---|---|---|---|---|---|']
     rows = []
     for count, rounds in results:
         rows += summarise(count, rounds, variants)
     notes = ['', 'Role = `ansible-playbook alicloud.hbr.protect -i <N hosts>` (forks 5, the default). Floors: the same '
              'inventory with an empty play, and with one per-host `debug` task. Ratios are per round (same run, '
              'interleaved), then the median; idempotent: every client already ACTIVATED (asserted: zero writes, '
-             'changed=0 on every host); fresh: nothing installed (asserted: every host changed).',
+             'changed=0 on every host); fresh: nothing installed (asserted: every host changed). The CPU columns '
+             'divide the CPU time of ansible-playbook and all its processes (workers, the module; not the '
+             'emulator) by the floor play\'s: a shared machine disturbs them least.',
              '', 'Machine: %s.' % machine()]
     return '\n'.join(head + rows + notes)
 
