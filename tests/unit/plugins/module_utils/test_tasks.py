@@ -36,6 +36,21 @@ def test_poll_schedule_never_sleeps_past_the_deadline():
     assert clock.now == pytest.approx(10) and schedule.remaining() <= 0
 
 
+def test_a_restarted_schedule_times_its_polls_from_the_write_and_keeps_the_deadline():
+    """The wait after a write polls as if the run had just started (a 5 s task is seen within about
+    half a second), however long the run spent before the write; the run's deadline still holds."""
+    clock = Clock()
+    schedule = _tasks.PollSchedule(120, minimum=0.5, maximum=30, ratio=0.2, clock=clock.time, sleep=clock.sleep)
+    clock.now = 100.0  # reading, settling and writing took 100 s
+    assert schedule.next_interval() == 20.0, 'timed from the run start: the end of a task noticed 20 s late'
+    after_write = schedule.restarted()
+    assert after_write.next_interval() == 0.5
+    while after_write.wait():
+        pass
+    assert clock.now == 120.0, 'the same deadline'
+    assert clock.sleeps[:3] == [0.5, 0.5, 0.5]
+
+
 def test_parse_task_result_string():
     body = {'Description': 'completed', 'Progress': 100, 'Result': json.dumps([
         {'instanceId': 'i-1', 'clientId': 'c-1', 'clientStatus': 'ACTIVATED', 'errorCode': ''},
