@@ -178,13 +178,13 @@ def _run_phase(run, phase, targets):
         if ctx.check_mode:
             _predict(run, phase, todo)
             return True
-        issued, busy, baseline = _write_phase(run, phase, todo)
+        issued, busy, baseline, spread = _write_phase(run, phase, todo)
         if phase == 'install':
             run.created.update(issued)
         if not ctx.wait:
             _mark_in_progress(run, phase, issued)
             return False
-        wait_for(ctx, run.clients, phase, issued, outcome, run.schedule.restarted(), baseline=baseline)
+        wait_for(ctx, run.clients, phase, issued, outcome, run.schedule.restarted(spread), baseline=baseline)
         if not busy:
             return True
         settle_transitional(ctx, run.clients, busy, outcome, run.schedule)
@@ -192,7 +192,9 @@ def _run_phase(run, phase, targets):
 
 
 def _write_phase(run, phase, todo):
-    """Send the phase's writes under the controller-wide write lock. Returns (issued, busy, baseline).
+    """Send the phase's writes under the controller-wide write lock. Returns (issued, busy, baseline,
+    spread): ``spread`` is how long the writes took (the wait polls closer that long once the first
+    of their tasks ended, _tasks.PollSchedule).
 
     The rule (the write generation, _lock.py): the run noted the generation before its first read.
     Under the lock, an unchanged generation means no other run on this controller wrote since that
@@ -202,9 +204,10 @@ def _write_phase(run, phase, todo):
     written twice. After writing, still under the lock, the generation is bumped; our records stay
     current with it only when no re-read was needed (a re-read refreshed ``todo`` alone).
 
-    Without a usable lock (none, or not had in time) nothing is re-read: without exclusion neither
-    the generation nor a re-read can keep another writer out (a re-read only narrows the window,
-    which measured nothing across controllers), and the run has already warned.
+    Without a usable lock (none, no fcntl, or not had in time: ``writing`` warns of the last) nothing
+    is re-read: without exclusion neither the generation nor a re-read can keep another writer out (a
+    re-read only narrows the window, and across controllers that measured no benefit). The
+    generation is still bumped, so that runs holding the lock later see these writes.
     """
     ctx, outcome = run.ctx, run.outcome
     busy = []
@@ -215,11 +218,13 @@ def _write_phase(run, phase, todo):
             run.generation = None
         ready = [iid for iid in _needing(run, phase, todo) if iid not in busy]
         baseline = dict((iid, record_signature(outcome.records.get(iid))) for iid in ready)
+        started = ctx.clock()
         issued = issue_writes(ctx, run.clients, phase, ready, outcome, baseline) if ready else []
+        spread = ctx.clock() - started
         if ready:
             token = ctx.bump_generation(outcome)
             run.generation = token if locked and run.generation is not None else None
-    return issued, busy, baseline
+    return issued, busy, baseline, spread
 
 
 def _predict(run, phase, todo):

@@ -51,6 +51,25 @@ def test_a_restarted_schedule_times_its_polls_from_the_write_and_keeps_the_deadl
     assert clock.sleeps[:3] == [0.5, 0.5, 0.5]
 
 
+def test_once_the_first_task_ended_the_rest_of_the_spread_is_polled_at_the_minimum():
+    clock = Clock()
+    schedule = _tasks.PollSchedule(900, minimum=0.5, ratio=0.2, clock=clock.time, sleep=clock.sleep)
+    after_write = schedule.restarted(spread=2.0)
+    clock.now = 5.0
+    assert after_write.next_interval() == 1.0
+    after_write.tasks_ending()
+    assert after_write.next_interval() == 0.5
+    clock.now = 7.4
+    after_write.tasks_ending()  # once: a later ending does not extend it
+    assert after_write.next_interval() == 0.5
+    clock.now = 7.6
+    assert after_write.next_interval() == 0.2 * 7.6
+    long_repair = schedule.restarted(spread=300.0)
+    long_repair.tasks_ending()
+    clock.now += _tasks.MAX_SPREAD + 1
+    assert long_repair.next_interval() > 0.5, 'an ambiguous write\'s long repair is not polled closely for minutes'
+
+
 def test_parse_task_result_string():
     body = {'Description': 'completed', 'Progress': 100, 'Result': json.dumps([
         {'instanceId': 'i-1', 'clientId': 'c-1', 'clientStatus': 'ACTIVATED', 'errorCode': ''},
