@@ -119,7 +119,7 @@ def copied(value):
     copy.deepcopy gives, without its generic machinery (a third of an idempotent run's CPU time at
     3000 instances). Dict subclasses keep their class and attributes (ClientRecord's digest)."""
     if isinstance(value, dict):
-        result = dict(value) if type(value) is dict else copy.copy(value)
+        result = copy.copy(value) if hasattr(value, '__dict__') else dict(value)  # a subclass: its attributes too
         for key, item in value.items():
             if isinstance(item, (dict, list)):
                 result[key] = copied(item)

@@ -64,4 +64,4 @@ def test_records_before_are_deep_copies_that_keep_the_record_class():
     record['ids'][0]['a'].append(2)
     before = outcome.before['i-1']
     assert before == {'status': 'STOPPED', 'settings': {'max_worker': 1}, 'tags': {'env': 'prod'}, 'ids': [{'a': [1]}]}
-    assert type(before) is ClientRecord and before.proxy_password_sha256 == 'digest'
+    assert isinstance(before, ClientRecord) and before.proxy_password_sha256 == 'digest'
