@@ -10,8 +10,9 @@
 # read the targets, settle clients already busy, then for each phase of the desired state decide per
 # instance from the status table, precheck, send the writes in batches under the write lock (first
 # re-reading them only when another run on this controller wrote since our read: the write
-# generation, see _write_phase), wait; finally apply the settings. Per-instance problems become failures in the Outcome;
-# only an API failure of the run as a whole raises. The data flow is drawn in docs/architecture.md.
+# generation, see _write_phase), wait; finally apply the settings. Per-instance problems become
+# failures in the Outcome; only an API failure of the run as a whole raises. The data flow is drawn
+# in docs/architecture.md.
 
 from __future__ import absolute_import, division, print_function
 
