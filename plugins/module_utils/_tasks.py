@@ -35,7 +35,7 @@ class PollSchedule:
     The wait after a phase's writes counts from the last write (``restarted``) and knows how long
     the writes took (``spread``): once the first of its tasks ended (``tasks_ending``), the others,
     started at most that much later, are due within it, so it polls at the minimum interval for
-    that long, once (at most spread / minimum + 1 more polls per wait).
+    that long, once (at most MAX_SPREAD / minimum + 1 more polls per wait).
     """
 
     def __init__(self, timeout, minimum=0.5, maximum=30.0, ratio=0.2, clock=time.time, sleep=time.sleep,
