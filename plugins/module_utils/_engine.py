@@ -8,20 +8,20 @@
 #
 # The one convergence engine, for every kind of client (the differences live in _adapters.py):
 # read the targets, settle clients already busy, then for each phase of the desired state decide per
-# instance from the status table, precheck, re-read under the write lock, send the writes in
-# batches, wait; finally apply the settings. Per-instance problems become failures in the Outcome;
-# only an API failure of the run as a whole raises. The data flow is drawn in docs/architecture.md.
+# instance from the status table, precheck, send the writes in batches under the write lock (first
+# re-reading them only when another run on this controller wrote since our read: the write
+# generation, see _write_phase), wait; finally apply the settings. Per-instance problems become
+# failures in the Outcome; only an API failure of the run as a whole raises. The data flow is drawn
+# in docs/architecture.md.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import contextlib
-import random
 import time
 
 from ._errors import HbrConfigError
-from ._concurrency import chunks
 from ._lock import HAS_FCNTL
 from ._model import PHASES, TRANSITIONAL, action_for, needs_phase, phases_for, predict, record_signature, status_of
 from ._outcome import Outcome
@@ -33,7 +33,6 @@ from ._waiting import settle_transitional, wait_for
 from ._writes import issue_writes
 
 MAX_PASSES = 3
-READ_PAGE = 99  # instances one read call can name
 
 
 class Context:
@@ -41,17 +40,41 @@ class Context:
 
     def __init__(self, api, *, ecs_api=None, region=None, check_mode=False, wait=True, wait_timeout=900,
                  concurrency=10, clock=time.time, sleep=time.sleep, poll_minimum=0.5, poll_maximum=30.0,
-                 write_lock=None, rng=None):
+                 write_lock=None):
         self.api, self.ecs_api, self.region = api, ecs_api, region  # the HBR client, the ECS one (precheck)
         self.check_mode, self.wait, self.wait_timeout = check_mode, wait, wait_timeout
         self.concurrency, self.write_lock = concurrency, write_lock
-        self.clock, self.sleep, self.rng = clock, sleep, rng or random.Random()  # injectable for tests
+        self.clock, self.sleep = clock, sleep  # injectable for tests
         self.poll_minimum, self.poll_maximum = poll_minimum, poll_maximum
+
+    def has_lock(self):
+        return self.write_lock is not None and HAS_FCNTL
+
+    def generation(self):
+        """The write generation of this controller (_lock.py); None when it cannot be known."""
+        return self.write_lock.generation() if self.has_lock() else None
+
+    def note_generation(self):
+        """The generation a run notes before its first read. None yet (the first run on this controller)
+        starts one: a fresh token only ever makes other runs re-read, so starting it needs no lock."""
+        return self.generation() or (self.write_lock.bump() if self.has_lock() else None)
+
+    def bump_generation(self, outcome):
+        """After writing: a new generation, returned (None when it could not be written). When the old
+        one stays readable, other runs could miss our writes: that is worth a warning."""
+        if not self.has_lock():
+            return None
+        token = self.write_lock.bump()
+        if token is None and self.write_lock.generation() is not None:
+            outcome.warn('the write generation %s could not be updated; concurrent alicloud.hbr runs on this '
+                         'controller may not see this run\'s writes (make the file writable, or remove it)'
+                         % self.write_lock.generation_path)
+        return token
 
     @contextlib.contextmanager
     def writing(self, outcome):
         """Hold the controller-wide write lock (_lock.py), when there is one; yields whether it is held."""
-        if self.write_lock is None or not HAS_FCNTL:
+        if not self.has_lock():
             yield False
             return
         with self.write_lock.held() as acquired:
@@ -91,6 +114,8 @@ class _Run:
         self.outcome = Outcome(ctx.clock)
         self.schedule = ctx.schedule()
         self.created = set()
+        # the write generation our records are current with (see _write_phase); None: not known
+        self.generation = None
         use_precheck = request.precheck and clients.precheck and ctx.ecs_api is not None
         self.precheck = Precheck(ctx.ecs_api if use_precheck else None, ctx.region, ctx.concurrency, ctx.clock)
 
@@ -102,6 +127,7 @@ def converge(ctx, clients, request):
     targets = list(request.instance_ids)
     if request.client_ids:
         targets = _resolve_client_ids(run, targets)
+    run.generation = ctx.note_generation()  # before the read: a write after this point moves it
     run.outcome.start(clients.read(ctx, targets))
     if not ctx.check_mode:
         settle_transitional(ctx, clients, targets, run.outcome, run.schedule)
@@ -153,40 +179,53 @@ def _run_phase(run, phase, targets):
         if ctx.check_mode:
             _predict(run, phase, todo)
             return True
-        issued, busy, baseline = _write_in_groups(run, phase, todo)
+        issued, busy, baseline, spread = _write_phase(run, phase, todo)
         if phase == 'install':
             run.created.update(issued)
         if not ctx.wait:
             _mark_in_progress(run, phase, issued)
             return False
-        wait_for(ctx, run.clients, phase, issued, outcome, run.schedule.restarted(), baseline=baseline)
+        wait_for(ctx, run.clients, phase, issued, outcome, run.schedule.restarted(spread), baseline=baseline)
         if not busy:
             return True
         settle_transitional(ctx, run.clients, busy, outcome, run.schedule)
     return True
 
 
-def _write_in_groups(run, phase, todo):
-    """Send the phase's writes group by group, in a shuffled order, each group re-read right before
-    its writes (under the write lock, when there is one): another run - on this controller or on
-    another - that acted since our first read is seen, and its instances are waited on instead of
-    written twice. Returns (issued, busy, baseline)."""
+def _write_phase(run, phase, todo):
+    """Send the phase's writes under the controller-wide write lock. Returns (issued, busy, baseline,
+    spread): ``spread`` is how long the writes took (the wait polls closer that long once the first
+    of their tasks ended, _tasks.PollSchedule).
+
+    The rule (the write generation, _lock.py): the run noted the generation before its first read.
+    Under the lock, an unchanged generation means no other run on this controller wrote since that
+    read: our records are current and the writes go at once. A changed one (or one that cannot be
+    read) means another run may have acted on our instances: they are read again first (99 per
+    call, concurrently), and those another run set going are waited for (``busy``) instead of
+    written twice. After writing, still under the lock, the generation is bumped; our records stay
+    current with it only when no re-read was needed (a re-read refreshed ``todo`` alone).
+
+    Without a usable lock (none, no fcntl, or not had in time: ``writing`` warns of the last) nothing
+    is re-read: without exclusion neither the generation nor a re-read can keep another writer out (a
+    re-read only narrows the window, and across controllers that measured no benefit). The
+    generation is still bumped, so that runs holding the lock later see these writes.
+    """
     ctx, outcome = run.ctx, run.outcome
-    issued, busy, baseline = [], [], {}
-    limit = run.clients.batch_limits[phase]
-    # small groups (two install batches, one read call), so that controllers racing over the same
-    # instances in different orders see each other's tasks
-    groups = chunks(todo, min(READ_PAGE, limit * max(1, READ_PAGE // limit // 2)))
-    ctx.rng.shuffle(groups)
-    for group in groups:
-        with ctx.writing(outcome):
-            outcome.update_records(run.clients.read(ctx, group), group)
-            now_busy = [iid for iid in group if status_of(outcome.records.get(iid)) in TRANSITIONAL]
-            ready = [iid for iid in _needing(run, phase, group) if iid not in now_busy]
-            baseline.update((iid, record_signature(outcome.records.get(iid))) for iid in ready)
-            issued.extend(issue_writes(ctx, run.clients, phase, ready, outcome, baseline) if ready else [])
-        busy.extend(now_busy)
-    return issued, busy, baseline
+    busy = []
+    with ctx.writing(outcome) as locked:
+        if locked and (run.generation is None or ctx.generation() != run.generation):
+            outcome.update_records(run.clients.read(ctx, todo), todo)
+            busy = [iid for iid in todo if status_of(outcome.records.get(iid)) in TRANSITIONAL]
+            run.generation = None
+        ready = [iid for iid in _needing(run, phase, todo) if iid not in busy]
+        baseline = dict((iid, record_signature(outcome.records.get(iid))) for iid in ready)
+        started = ctx.clock()
+        issued = issue_writes(ctx, run.clients, phase, ready, outcome, baseline) if ready else []
+        spread = ctx.clock() - started
+        if ready:
+            token = ctx.bump_generation(outcome)
+            run.generation = token if locked and run.generation is not None else None
+    return issued, busy, baseline, spread
 
 
 def _predict(run, phase, todo):

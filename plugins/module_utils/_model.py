@@ -222,12 +222,36 @@ def secret_digest(value):
     return hashlib.sha256(str(value).encode('utf-8')).hexdigest()
 
 
+# API field name -> record key. The names are few (the API's fields) and the conversion is regular
+# expressions: done once per name, not once per field of every record of every poll (at 3000
+# instances that was most of the module's CPU time).
+_SNAKE_NAMES = {}
+_SNAKE_NAMES_MAX = 4096  # a service inventing names cannot grow it without bound
+
+
+def snake_keys(value):
+    """camel_dict_to_snake_dict (ansible.module_utils), with each key's conversion remembered."""
+    if isinstance(value, dict):
+        return dict((_snake_name(key), snake_keys(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [snake_keys(item) for item in value]
+    return value
+
+
+def _snake_name(key):
+    name = _SNAKE_NAMES.get(key)
+    if name is None:
+        name = next(iter(camel_dict_to_snake_dict({key: None})))  # the public conversion, one name
+        if len(_SNAKE_NAMES) < _SNAKE_NAMES_MAX:
+            _SNAKE_NAMES[key] = name
+    return name
+
+
 def normalize_client(raw):
     """One DescribeBackupClients entry -> the collection's record (snake_case, typed settings,
     tags as a dict). Keys match hbr_client's options so the record can be fed back."""
     check_identity_fields(raw)
-    record = ClientRecord(camel_dict_to_snake_dict(dict((k, v) for k, v in raw.items()
-                                                        if k not in ('Settings', 'Tags'))))
+    record = ClientRecord(snake_keys(dict((k, v) for k, v in raw.items() if k not in ('Settings', 'Tags'))))
     password = (raw.get('Settings') or {}).get('ProxyPassword') if isinstance(raw.get('Settings'), dict) else None
     if password and password != MASKED:
         record.proxy_password_sha256 = secret_digest(password)
@@ -245,7 +269,7 @@ def normalize_hana_client(raw):
     """One DescribeClients entry -> a record with the ECS record's keys, plus vault_id and cluster_id."""
     renamed = dict((HANA_FIELD_NAMES.get(key, key), value) for key, value in raw.items())
     check_identity_fields(renamed, 'DescribeClients')
-    record = camel_dict_to_snake_dict(renamed)
+    record = snake_keys(renamed)
     record['use_https'] = to_bool(raw.get('UseHttps'))
     record['settings'] = {'use_https': record['use_https'], 'data_network_type': raw.get('NetworkType') or None}
     record.setdefault('tags', {})

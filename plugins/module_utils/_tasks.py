@@ -20,6 +20,9 @@ import time
 from ._errors import HbrApiError
 
 FAILED_DESCRIPTIONS = frozenset(['expired', 'cancelled'])
+# The longest write spread polled closely (an ambiguous write's repair can stretch the writes to
+# half a minute; closer polls that long would cost more calls than they save time).
+MAX_SPREAD = 10.0
 
 
 class PollSchedule:
@@ -28,9 +31,15 @@ class PollSchedule:
     The interval follows the elapsed time (``ratio`` of it), bounded by ``minimum`` and
     ``maximum``: a task that finishes in 5 s is seen within about a second, while a 15-minute
     install on the real service is polled every 30 s, as the service's docs recommend.
+
+    The wait after a phase's writes counts from the last write (``restarted``) and knows how long
+    the writes took (``spread``): once the first of its tasks ended (``tasks_ending``), the others,
+    started at most that much later, are due within it, so it polls at the minimum interval for
+    that long, once (at most MAX_SPREAD / minimum + 1 more polls per wait).
     """
 
-    def __init__(self, timeout, minimum=0.5, maximum=30.0, ratio=0.2, clock=time.time, sleep=time.sleep):
+    def __init__(self, timeout, minimum=0.5, maximum=30.0, ratio=0.2, clock=time.time, sleep=time.sleep,
+                 spread=0.0):
         self.clock = clock
         self.sleep = sleep
         self.started = clock()
@@ -38,19 +47,30 @@ class PollSchedule:
         self.minimum = minimum
         self.maximum = maximum
         self.ratio = ratio
+        self.spread = spread
+        self.hurry_until = None
 
     def next_interval(self):
+        if self.hurry_until is not None and self.clock() < self.hurry_until:
+            return self.minimum
         elapsed = self.clock() - self.started
         return min(self.maximum, max(self.minimum, elapsed * self.ratio))
 
     def remaining(self):
         return self.deadline - self.clock()
 
-    def restarted(self):
-        """The same deadline, with intervals counted from now (from a write, not from the run's start)."""
-        fresh = PollSchedule(1, self.minimum, self.maximum, self.ratio, clock=self.clock, sleep=self.sleep)
+    def restarted(self, spread=0.0):
+        """The same deadline, with intervals counted from now (from a write, not from the run's start);
+        ``spread``: how long the writes took, from the first to the last."""
+        fresh = PollSchedule(1, self.minimum, self.maximum, self.ratio, clock=self.clock, sleep=self.sleep,
+                             spread=spread)
         fresh.deadline = self.deadline
         return fresh
+
+    def tasks_ending(self):
+        """The first of the tasks just ended: poll at the minimum interval for ``spread`` (once)."""
+        if self.hurry_until is None:
+            self.hurry_until = self.clock() + min(self.spread, MAX_SPREAD) + self.minimum
 
     def wait(self):
         """Sleep until the next poll; False once the deadline has passed (no sleep past it)."""

@@ -44,7 +44,10 @@ class _Waiter:
 
     def run(self, pending, schedule):
         while pending and schedule.wait():
-            pending = self.poll(pending)
+            still = self.poll(pending)
+            if len(still) < len(pending):
+                schedule.tasks_ending()  # the tasks written later are due soon: poll closer
+            pending = still
         self.accept_task_word([iid for iid in pending if iid in self.task_done])
         pending = [iid for iid in pending if iid not in self.task_done]
         if pending:

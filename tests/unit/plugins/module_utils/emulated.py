@@ -115,7 +115,6 @@ class Emulated:
     def context(self, **kwargs):
         kwargs.setdefault('ecs_api', self.ecs)
         kwargs.setdefault('region', 'cn-hangzhou')
-        kwargs.setdefault('rng', random.Random(1))  # the order of the write groups, pinned
         return _engine.Context(self.api, clock=self.clock.time, sleep=self.clock.sleep, **kwargs)
 
     def state(self):

@@ -4,11 +4,13 @@
 from __future__ import absolute_import, division, print_function
 
 import collections
+import json
 import math
+import os
 
 import pytest
 
-from ansible_collections.alicloud.hbr.plugins.module_utils import _adapters, _engine, _errors
+from ansible_collections.alicloud.hbr.plugins.module_utils import _adapters, _engine, _errors, _lock, _signing
 
 pytest.importorskip('hbr_emulator')
 
@@ -20,7 +22,7 @@ IDS = ['i-emu%017d' % n for n in range(1, 400)]
 
 
 def converge(env, ids, state='present', **kwargs):
-    context_keys = ('check_mode', 'wait', 'wait_timeout', 'ecs_api', 'concurrency')
+    context_keys = ('check_mode', 'wait', 'wait_timeout', 'ecs_api', 'concurrency', 'write_lock')
     context_args = dict((k, kwargs.pop(k)) for k in list(kwargs) if k in context_keys)
     ctx = env.context(**context_args)
     clients = kwargs.pop('clients', None) or _adapters.EcsClients()
@@ -90,19 +92,92 @@ def test_the_300_instance_acceptance_scenario():
         assert env.api.actions().count('DescribeBackupClients') <= math.ceil(300 / 99)
 
 
-def test_at_most_one_read_per_99_and_one_install_per_20():
-    env = Emulated({'instance_count': 300})
-    converge(env, IDS[:300])
+def reads_until_the_first_wait(env):
+    """DescribeBackupClients calls before the last write of the first phase (the wait's polls come after)."""
     actions = env.api.actions()
-    reads_before_first_write = actions[:actions.index('InstallBackupClients')]
-    # the first read, then each group of 40 (two install batches) is read again right before its writes
+    last_write = len(actions) - actions[::-1].index('InstallBackupClients')
+    return actions[:last_write].count('DescribeBackupClients')
+
+
+@pytest.mark.parametrize('locked', [False, True])
+def test_at_most_one_read_per_99_and_one_install_per_20(tmp_path, locked):
+    """The run's own read is the only one before its writes: with the lock and a generation no other
+    run moved, nothing is read again (no second read of what is about to be written)."""
+    env = Emulated({'instance_count': 300})
+    lock = _lock.WriteLock('k', directory=str(tmp_path)) if locked else None
+    ctx, outcome = converge(env, IDS[:300], write_lock=lock)
+    assert outcome.failures == {}
     if EXACT_CALLS:  # reads and retried idempotent writes vary under the strict profile
-        assert reads_before_first_write.count('DescribeBackupClients') == math.ceil(300 / 99) + 1
-    first_wait = actions.index('DescribeBackupClients', len(actions) - actions[::-1].index('InstallBackupClients'))
-    if EXACT_CALLS:  # reads and retried idempotent writes vary under the strict profile
-        assert actions[:first_wait].count('DescribeBackupClients') == math.ceil(300 / 99) + math.ceil(300 / 40)
+        assert reads_until_the_first_wait(env) == math.ceil(300 / 99)
+    actions = env.api.actions()
     assert actions.count('InstallBackupClients') == math.ceil(300 / 20)
     assert 'UpdateClientSettings' not in actions
+    if locked:
+        assert lock.generation() is not None, 'the writes moved the generation'
+
+
+def test_a_run_that_keeps_the_generation_reads_nothing_again_in_its_next_phase(tmp_path):
+    """install then upgrade in one run: its own bump after the installs does not count as another run's
+    write, so the upgrade is sent without a re-read either."""
+    env = Emulated({'instances': [{'instance_id': iid} for iid in IDS[:2]] + [
+        {'instance_id': iid, 'client': {'status': 'ACTIVATED', 'version': '2.12.0'}} for iid in IDS[2:4]]})
+    lock = _lock.WriteLock('k', directory=str(tmp_path))
+    ctx, outcome = converge(env, IDS[:4], 'latest', write_lock=lock)
+    assert outcome.failures == {}
+    upgrade = env.api.actions().index('UpgradeBackupClients')
+    reads = [json.loads(p['InstanceIds']) for a, p in env.api.log[:upgrade] if a == 'DescribeBackupClients']
+    if EXACT_CALLS:  # reads and retried idempotent writes vary under the strict profile
+        assert reads[0] == IDS[:4] and all(r == IDS[:2] for r in reads[1:]), \
+            'after the first read, only the installs being waited for are read (no re-read of IDS[2:4])'
+
+
+class AnotherRun:
+    """A fault hook: right after our first read (of the first 99 ids), another run on this controller
+    installs ``ids`` and bumps the generation, as if it held the lock between our read and our write."""
+
+    def __init__(self, env, lock, ids):
+        self.env, self.lock, self.ids, self.done = env, lock, ids, False
+
+    def __call__(self, action, params):
+        if action != 'DescribeBackupClients' or self.done:
+            return
+        self.done = True
+        for start in range(0, len(self.ids), 20):
+            self.env.service.call('InstallBackupClients', _signing.encode_params(
+                {'InstanceIds': self.ids[start:start + 20]}))
+        self.lock.bump()
+        self.env.clock.now += 3  # past the strict profile's record lag: the other run's tasks show
+
+
+def test_another_runs_write_between_our_read_and_our_write_is_seen_and_waited_for(tmp_path):
+    lock = _lock.WriteLock('k', directory=str(tmp_path))
+    other = _lock.WriteLock('k', directory=str(tmp_path))
+    env = Emulated({'instance_count': 300})
+    hook = AnotherRun(env, other, IDS[:40])
+    env.api.fault = hook if not strict() else env.api.fault
+    if strict():
+        env.api.fault.then = hook
+    ctx, outcome = converge(env, IDS[:300], write_lock=lock, concurrency=1)
+    assert hook.done and outcome.failures == {}
+    clients = env.state()['clients']
+    assert len(clients) == 300 and all(c['AppliedInstalls'] == 1 for c in clients), 'none installed twice'
+    ours = [i for a, p in env.api.log if a == 'InstallBackupClients' for i in json.loads(p['InstanceIds'])]
+    assert not set(ours) & set(IDS[:40]) and set(ours) == set(IDS[40:300])
+    assert [outcome.records[iid]['status'] for iid in IDS[:40]] == ['ACTIVATED'] * 40, 'waited for'
+    if EXACT_CALLS:  # reads and retried idempotent writes vary under the strict profile
+        assert reads_until_the_first_wait(env) == 2 * math.ceil(300 / 99), 'one narrow re-read of the 300'
+
+
+def test_an_unusable_generation_means_a_re_read_and_the_run_still_succeeds(tmp_path):
+    lock = _lock.WriteLock('k', directory=str(tmp_path))
+    os.mkdir(lock.generation_path)  # neither readable nor replaceable as a file
+    env = Emulated({'instance_count': 120})
+    ctx, outcome = converge(env, IDS[:120], write_lock=lock)
+    assert outcome.failures == {} and statuses(env) == {'ACTIVATED': 120}
+    assert all(c['AppliedInstalls'] == 1 for c in env.state()['clients'])
+    if EXACT_CALLS:  # reads and retried idempotent writes vary under the strict profile
+        assert reads_until_the_first_wait(env) == 2 * math.ceil(120 / 99), 'read again before writing'
+    assert outcome.warnings == [], 'no generation left for another run to trust: nothing to warn about'
 
 
 def test_settings_only_where_they_differ():
@@ -376,7 +451,9 @@ def test_a_clear_proxy_password_is_compared_and_never_returned():
     assert env.writes() == [] and not again.changed, 'same password: nothing sent'
     assert 'pw-Clear' not in repr(again.records) and 'pw-Clear' not in repr(again.before)
     ctx, changed = converge(env, IDS[:2], settings=dict(proxy, proxy_password='another-one'))
-    assert env.writes() == ['UpdateClientSettings'] * 2 and changed.changed
+    assert set(env.writes()) == {'UpdateClientSettings'} and changed.changed
+    if EXACT_CALLS:  # a dropped answer is sent again under the strict profile (which call drops follows the seed)
+        assert len(env.writes()) == 2
 
 
 # The whole lifecycle: purge, orphans, SAP HANA latest and absent.
@@ -402,6 +479,23 @@ def test_orphaned_clients_skip_the_uninstall_and_lose_their_record():
     assert outcome.failures == {} and env.state()['clients'] == []
     uninstalled = [p['InstanceIds'] for a, p in env.api.log if a == 'UninstallBackupClients']
     assert all(IDS[0] not in ids and IDS[1] not in ids for ids in uninstalled)
+
+
+def test_the_wait_after_a_late_write_polls_from_that_write():
+    """40 s spent waiting for Cloud Assistant before the install: the 5 s install is still noticed
+    within about a second of its end (polls timed from the write, not from the run's start)."""
+    written = []
+
+    def note_the_write(action, params):
+        if action == 'InstallBackupClients':
+            written.append(env.clock.now)
+
+    env = Emulated({'instances': [{'instance_id': IDS[0], 'started_seconds_ago': 20,
+                                   'cloud_assistant_after_seconds': 60}]}, fault=note_the_write)
+    ctx, outcome = converge(env, IDS[:1])
+    assert outcome.failures == {} and written and written[0] - 1800000000.0 >= 39
+    if EXACT_CALLS:  # dropped answers and lagging records add their own waits under the strict profile
+        assert env.clock.now - written[0] <= 5 + 1.2
 
 
 def test_the_heartbeat_rule_names_the_clients_and_when_to_run_again():

@@ -92,3 +92,11 @@ def test_normalized_client_types_and_masking():
     assert _model.normalize_client(raw_client(Settings={'ProxyPassword': 'plain?'}))['settings'][
         'proxy_password'] == '******', 'whatever the service sends, the password is never kept'
     assert _model.normalize_client(raw_client(Settings=None))['settings']['max_cpu_core'] is None
+
+
+def test_snake_keys_converts_like_ansible_with_each_name_remembered():
+    from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+    raw = dict(raw_client(), Nested={'HTTPEndpoint': [{'PrivateIpV4': 1}, 'x', ['y']]}, ClientID='c', URL=None)
+    assert _model.snake_keys(raw) == camel_dict_to_snake_dict(raw)
+    assert _model.snake_keys(raw) == camel_dict_to_snake_dict(raw), 'the same from the remembered names'
+    assert _model.normalize_client(raw_client())['private_ipv4'] == '10.0.0.1'

@@ -51,3 +51,17 @@ def test_concurrent_writers_lose_nothing():
     _concurrency.run_concurrently(write, ids, 16)
     assert sum(len(t['instances']) for t in outcome.tasks.values()) == 400
     assert len(outcome.failures) == 400 and outcome.warnings == ['same warning']
+
+
+def test_records_before_are_deep_copies_that_keep_the_record_class():
+    from ansible_collections.alicloud.hbr.plugins.module_utils._model import ClientRecord
+    record = ClientRecord(status='STOPPED', settings={'max_worker': 1}, tags={'env': 'prod'}, ids=[{'a': [1]}])
+    record.proxy_password_sha256 = 'digest'
+    outcome = _outcome.Outcome()
+    outcome.start({'i-1': record})
+    record['settings']['max_worker'] = 2
+    record['tags']['env'] = 'dev'
+    record['ids'][0]['a'].append(2)
+    before = outcome.before['i-1']
+    assert before == {'status': 'STOPPED', 'settings': {'max_worker': 1}, 'tags': {'env': 'prod'}, 'ids': [{'a': [1]}]}
+    assert isinstance(before, ClientRecord) and before.proxy_password_sha256 == 'digest'

@@ -36,6 +36,40 @@ def test_poll_schedule_never_sleeps_past_the_deadline():
     assert clock.now == pytest.approx(10) and schedule.remaining() <= 0
 
 
+def test_a_restarted_schedule_times_its_polls_from_the_write_and_keeps_the_deadline():
+    """The wait after a write polls as if the run had just started (a 5 s task is seen within about
+    half a second), however long the run spent before the write; the run's deadline still holds."""
+    clock = Clock()
+    schedule = _tasks.PollSchedule(120, minimum=0.5, maximum=30, ratio=0.2, clock=clock.time, sleep=clock.sleep)
+    clock.now = 100.0  # reading, settling and writing took 100 s
+    assert schedule.next_interval() == 20.0, 'timed from the run start: the end of a task noticed 20 s late'
+    after_write = schedule.restarted()
+    assert after_write.next_interval() == 0.5
+    while after_write.wait():
+        pass
+    assert clock.now == 120.0, 'the same deadline'
+    assert clock.sleeps[:3] == [0.5, 0.5, 0.5]
+
+
+def test_once_the_first_task_ended_the_rest_of_the_spread_is_polled_at_the_minimum():
+    clock = Clock()
+    schedule = _tasks.PollSchedule(900, minimum=0.5, ratio=0.2, clock=clock.time, sleep=clock.sleep)
+    after_write = schedule.restarted(spread=2.0)
+    clock.now = 5.0
+    assert after_write.next_interval() == 1.0
+    after_write.tasks_ending()
+    assert after_write.next_interval() == 0.5
+    clock.now = 7.4
+    after_write.tasks_ending()  # once: a later ending does not extend it
+    assert after_write.next_interval() == 0.5
+    clock.now = 7.6
+    assert after_write.next_interval() == 0.2 * 7.6
+    long_repair = schedule.restarted(spread=300.0)
+    long_repair.tasks_ending()
+    clock.now += _tasks.MAX_SPREAD + 1
+    assert long_repair.next_interval() > 0.5, 'an ambiguous write\'s long repair is not polled closely for minutes'
+
+
 def test_parse_task_result_string():
     body = {'Description': 'completed', 'Progress': 100, 'Result': json.dumps([
         {'instanceId': 'i-1', 'clientId': 'c-1', 'clientStatus': 'ACTIVATED', 'errorCode': ''},
