@@ -200,6 +200,8 @@ def main():
     parser.add_argument('--peer-size', type=int, default=200)
     parser.add_argument('--role-sizes', default='200,1000,3000',
                         help='the fleet role beside the floors at these N (role_fleet.py); empty to skip')
+    parser.add_argument('--role-rounds', type=int, default=3,
+                        help='interleaved rounds of the role and its floors at each N (each cell is the median)')
     parser.add_argument('--output', default=None, help='also write the markdown table here')
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(',')]
@@ -271,7 +273,7 @@ def main():
         # Imported here: role_fleet imports this module for its helpers.
         import role_fleet
         text += '\n\n## The fleet role beside Ansible\'s floors (`benchmarks/role_fleet.py`)\n\n' + role_fleet.run(
-            sizes=[int(s) for s in args.role_sizes.split(',')], rounds=1, variants=role_fleet.parse_variants(None))
+            sizes=[int(s) for s in args.role_sizes.split(',')], rounds=args.role_rounds, variants=role_fleet.parse_variants(None))
     print(text)
     if args.output:
         with open(args.output, 'w') as handle:

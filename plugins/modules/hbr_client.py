@@ -226,8 +226,10 @@ attributes:
     description: Before and after of status, client id, version and the settings the task sets, per instance that changes.
 notes:
   - Concurrent runs on the same controller (for example one per host with forks) take a short lock file in the
-    temporary directory while they re-read the clients they are about to change and send their writes, so that
-    two runs over overlapping instances never install twice; the second one waits for the first one's task.
+    temporary directory while they send their writes, so that two runs over overlapping instances never install
+    twice. A write generation kept beside the lock tells a run whether another run on the controller wrote since
+    its own read; only then does it read the clients it is about to change again (and waits for the other run's
+    task instead of writing). Otherwise nothing is read twice.
   - Failures are per instance. Instances that converged are returned and make the task C(changed); the task fails
     with a message naming each other instance and its error code, and a RV(failures) list.
   - An install, uninstall or upgrade whose answer was lost (dropped connection, timeout) is never sent again
@@ -239,9 +241,8 @@ notes:
     taken from the task after 60 seconds.
   - Reads page through every page until TotalCount clients are found (pages may be capped or short); a read that
     stays short fails the task before anything is written.
-  - Runs from different controllers (AWX execution nodes) are not locked against each other. Each group of
-    instances is read again right before its writes, in a different order on each run, which narrows the window;
-    keep HBR job templates from overlapping (see the AWX guide).
+  - Runs from different controllers (AWX execution nodes) are not locked against each other, and HBR has no
+    idempotency token for installs; keep HBR job templates from overlapping (see the AWX guide).
 seealso:
   - module: alicloud.hbr.hbr_client_info
   - module: alicloud.hbr.hbr_client_resources
