@@ -24,7 +24,11 @@ from fleet import TASK_SECONDS, WORK, WRITES, ansible_env, fleet, ids, run_playb
 FLOOR_PLAYS = {
     'empty': '- hosts: all\n  gather_facts: false\n  tasks: []\n',
     'debug': '- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.debug:\n        msg: floor\n',
+    # the same debug task inside a role: what Ansible itself adds for any role (its implicit per-host
+    # role_complete step), shown for reference, not used as the floor
+    'role': '- hosts: all\n  gather_facts: false\n  roles:\n    - floor_role\n',
 }
+FLOOR_ROLE_TASKS = '- name: Floor\n  ansible.builtin.debug:\n    msg: floor\n'
 
 
 def write_inventory(count):
@@ -60,7 +64,12 @@ def floor_seconds(kind, inventory):
     path = os.path.join(WORK, 'floor-%s.yml' % kind)
     with open(path, 'w') as handle:
         handle.write(FLOOR_PLAYS[kind])
-    seconds, cpu, result = timed_playbook(path, ansible_env('http://127.0.0.1:1'), inventory)
+    roles = os.path.join(WORK, 'roles')
+    os.makedirs(os.path.join(roles, 'floor_role', 'tasks'), exist_ok=True)
+    with open(os.path.join(roles, 'floor_role', 'tasks', 'main.yml'), 'w') as handle:
+        handle.write(FLOOR_ROLE_TASKS)
+    env = dict(ansible_env('http://127.0.0.1:1'), ANSIBLE_ROLES_PATH=roles)
+    seconds, cpu, result = timed_playbook(path, env, inventory)
     if result.returncode != 0:
         raise SystemExit('%s play failed:\n%s' % (kind, result.stdout[-3000:]))
     return {'wall': seconds, 'cpu': cpu}
@@ -87,7 +96,7 @@ def role_seconds(*, count, inventory, collections_path, fresh):
 
 def one_round(*, count, inventory, variants):
     """One interleaved round at N = count: floors first, then each variant idempotent and fresh."""
-    cells = {'empty': floor_seconds('empty', inventory), 'debug': floor_seconds('debug', inventory)}
+    cells = dict((kind, floor_seconds(kind, inventory)) for kind in ('empty', 'debug', 'role'))
     for name, path in variants:
         for fresh in (False, True):
             key = '%s %s' % (name, 'fresh' if fresh else 'idempotent')
@@ -109,23 +118,27 @@ def summarise(count, rounds, variants):
     rows = []
     for name, _path in variants:
         idem, fresh = '%s idempotent' % name, '%s fresh' % name
-        rows.append('| %d | %s | %.1f s | %.1f s | %.1f s | **%.2f** | %.1f s | %.1f s | **%.2f** | %.2f | %.2f | %d |' % (
-            count, name, median('empty'), median('debug'), median(idem), ratio(idem), median(fresh),
+        rows.append('| %d | %s | %.1f s | %.1f s | %.1f s (%.2f) | %.1f s | **%.2f** | %.1f s | %.1f s | **%.2f** | %.2f | '
+                    '%.2f | %d |' % (
+            count, name, median('empty'), median('debug'), median('role'), ratio('role'), median(idem), ratio(idem),
+            median(fresh),
             median(fresh) - TASK_SECONDS['install'], ratio(fresh, TASK_SECONDS['install']),
             ratio(idem, what='cpu'), ratio(fresh, what='cpu'), len(rounds)))
     return rows
 
 
 def table(results, variants):
-    head = ['| N hosts | role | empty play | one-debug-task play (floor) | role, idempotent | idempotent / floor | '
+    head = ['| N hosts | role | empty play | one-debug-task play (floor) | the debug task in a role (/ floor) | '
+            'role, idempotent | idempotent / floor | '
             'role, fresh | fresh - install task (%d s) | (fresh - task) / floor | CPU: idempotent / floor | '
             'CPU: fresh / floor | rounds |' % TASK_SECONDS['install'],
-            '|---|---|---|---|---|---|---|---|---|---|---|---|']
+            '|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     rows = []
     for count, rounds in results:
         rows += summarise(count, rounds, variants)
     notes = ['', 'Role = `ansible-playbook alicloud.hbr.protect -i <N hosts>` (forks 5, the default). Floors: the same '
-             'inventory with an empty play, and with one per-host `debug` task. Ratios are per round (same run, '
+             'inventory with an empty play, and with one per-host `debug` task; for reference, the same `debug` task as '
+             'the only task of a role (what any role costs Ansible: its implicit per-host `role_complete` step). Ratios are per round (same run, '
              'interleaved), then the median; idempotent: every client already ACTIVATED (asserted: zero writes, '
              'changed=0 on every host); fresh: nothing installed (asserted: every host changed). The CPU columns '
              'divide the CPU time of ansible-playbook and all its processes (workers, the module; not the '
