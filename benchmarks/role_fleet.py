@@ -118,11 +118,10 @@ def summarise(count, rounds, variants):
     rows = []
     for name, _path in variants:
         idem, fresh = '%s idempotent' % name, '%s fresh' % name
-        rows.append('| %d | %s | %.1f s | %.1f s | %.1f s (%.2f) | %.1f s | **%.2f** | %.1f s | %.1f s | **%.2f** | %.2f | '
-                    '%.2f | %d |' % (
+        row = '| %d | %s | %.1f s | %.1f s | %.1f s (%.2f) | %.1f s | **%.2f** | %.1f s | %.1f s | **%.2f** | %.2f | %.2f | %d |'
+        rows.append(row % (
             count, name, median('empty'), median('debug'), median('role'), ratio('role'), median(idem), ratio(idem),
-            median(fresh),
-            median(fresh) - TASK_SECONDS['install'], ratio(fresh, TASK_SECONDS['install']),
+            median(fresh), median(fresh) - TASK_SECONDS['install'], ratio(fresh, TASK_SECONDS['install']),
             ratio(idem, what='cpu'), ratio(fresh, what='cpu'), len(rounds)))
     return rows
 

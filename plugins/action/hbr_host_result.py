@@ -16,7 +16,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.six import string_types
 from ansible.plugins.action import ActionBase
 from ansible.module_utils.six.moves.collections_abc import Mapping
 
@@ -46,7 +45,7 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         host = task_vars.get('inventory_hostname')
         results = task_vars.get(args['results_var'])
-        if isinstance(results, string_types):  # a variable defined by a template, not a fact: resolve it once
+        if isinstance(results, str):  # a variable defined by a template, not a fact: resolve it once
             results = self._templar.template(results)
         entry, problem = _entry_of(results, host, args['results_var'])
         if problem:

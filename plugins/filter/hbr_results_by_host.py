@@ -84,7 +84,6 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.collections import is_sequence
-from ansible.module_utils.six import string_types
 from ansible.module_utils.six.moves.collections_abc import Mapping
 
 
@@ -125,7 +124,7 @@ def _message(*, host, iid, record, failure, error, id_vars):
 def hbr_results_by_host(run, ids, id_vars=None):
     """{inventory hostname: its entry}, in one pass over the hosts (O(hosts + records))."""
     run, ids = _mapping(run, 'the input (the registered hbr_client result)'), _mapping(ids, 'ids')
-    if id_vars is not None and (isinstance(id_vars, string_types) or not is_sequence(id_vars)):
+    if id_vars is not None and (isinstance(id_vars, str) or not is_sequence(id_vars)):
         raise AnsibleFilterError('hbr_results_by_host: id_vars must be a list of host variable names')
     id_vars = [str(name) for name in id_vars or []]
     records, failures = _by_instance(run.get('clients')), _by_instance(run.get('failures'))
