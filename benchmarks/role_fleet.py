@@ -65,9 +65,10 @@ def floor_seconds(kind, inventory):
     with open(path, 'w') as handle:
         handle.write(FLOOR_PLAYS[kind])
     roles = os.path.join(WORK, 'roles')
-    os.makedirs(os.path.join(roles, 'floor_role', 'tasks'), exist_ok=True)
-    with open(os.path.join(roles, 'floor_role', 'tasks', 'main.yml'), 'w') as handle:
-        handle.write(FLOOR_ROLE_TASKS)
+    if kind == 'role':
+        os.makedirs(os.path.join(roles, 'floor_role', 'tasks'), exist_ok=True)
+        with open(os.path.join(roles, 'floor_role', 'tasks', 'main.yml'), 'w') as handle:
+            handle.write(FLOOR_ROLE_TASKS)
     env = dict(ansible_env('http://127.0.0.1:1'), ANSIBLE_ROLES_PATH=roles)
     seconds, cpu, result = timed_playbook(path, env, inventory)
     if result.returncode != 0:

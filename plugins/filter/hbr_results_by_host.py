@@ -48,24 +48,14 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: One batched call for the whole play
-  alicloud.hbr.hbr_client:
-    instance_ids: "{{ ansible_play_batch | map('extract', hostvars, 'instance_id') | list }}"
-  run_once: true
-  delegate_to: localhost
-  register: hbr_run
-  ignore_errors: true
-
+# The whole pattern (one run_once hbr_client call registered as hbr_run, then a per-host report) is in
+# the alicloud.hbr.hbr_host_result module's examples.
 - name: Each host's own result, keyed by inventory hostname, built once
   ansible.builtin.set_fact:
-    hbr_results: "{{ hbr_run | alicloud.hbr.hbr_results_by_host(hbr_ids) }}"
+    hbr_results: "{{ hbr_run | alicloud.hbr.hbr_results_by_host(hbr_ids, ['instance_id']) }}"
   run_once: true
   vars:
     hbr_ids: "{{ dict(ansible_play_batch | zip(ansible_play_batch | map('extract', hostvars, 'instance_id'))) }}"
-
-- name: Report each host (changed and failed per host)
-  alicloud.hbr.hbr_host_result:
-    results_var: hbr_results
 '''
 
 RETURN = r'''

@@ -213,10 +213,10 @@ def _write_phase(run, phase, todo):
     ctx, outcome = run.ctx, run.outcome
     busy = []
     with ctx.writing(outcome) as locked:
-        if locked and (run.generation is None or ctx.generation() != run.generation):
+        reread = locked and (run.generation is None or ctx.generation() != run.generation)
+        if reread:
             outcome.update_records(run.clients.read(ctx, todo), todo)
             busy = [iid for iid in todo if status_of(outcome.records.get(iid)) in TRANSITIONAL]
-            run.generation = None
         ready = [iid for iid in _needing(run, phase, todo) if iid not in busy]
         baseline = dict((iid, record_signature(outcome.records.get(iid))) for iid in ready)
         started = ctx.clock()
@@ -224,7 +224,7 @@ def _write_phase(run, phase, todo):
         spread = ctx.clock() - started
         if ready:
             token = ctx.bump_generation(outcome)
-            run.generation = token if locked and run.generation is not None else None
+            run.generation = token if locked and not reread else None
     return issued, busy, baseline, spread
 
 

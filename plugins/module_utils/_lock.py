@@ -13,9 +13,9 @@
 # sends its writes, never while it waits for tasks; under the lock, an unchanged generation means
 # no other run on this controller wrote since that read, so it writes at once; a changed (or
 # unreadable) one means it first re-reads, under the lock, the clients it is about to act on. After
-# writing, still holding the lock, it bumps the generation (a new random token). An unusable lock or generation (not writable, held too
-# long) only costs a re-read or a warning, never the run. Runs on different controllers are not
-# covered (see the AWX guide).
+# writing, still holding the lock, it bumps the generation (a new random token). An unusable lock
+# or generation (not writable, held too long) only costs a re-read or a warning, never the run.
+# Runs on different controllers are not covered (see the AWX guide).
 
 from __future__ import absolute_import, division, print_function
 
